@@ -1,0 +1,67 @@
+package dev.jgrad.autograd;
+
+import dev.jgrad.Tensor;
+
+/**
+ * One recorded op application in the reverse-mode graph: the op's name, its inputs and its
+ * reverse rule (VJP). Released (inputs and rule dropped) after a backward pass unless the graph is
+ * retained, so saved tensors can be collected.
+ */
+public final class Node {
+    private final String op;
+    private Tensor[] inputs;
+    private Rules.Vjp vjp;
+    private Tensor output;
+    private boolean released;
+    /** The output tensor, kept only when the user asked it to retain its gradient. */
+    private Tensor retained;
+
+    Node(String op, Tensor[] inputs, Rules.Vjp vjp, Tensor output) {
+        this.op = op;
+        this.inputs = inputs;
+        this.vjp = vjp;
+        this.output = output;
+    }
+
+    /** Name of the op that produced the output, e.g. "mul". */
+    public String op() {
+        return op;
+    }
+
+    /** True after a backward pass without {@code retainGraph} released this node. */
+    public boolean isReleased() {
+        return released;
+    }
+
+    Tensor[] inputs() {
+        return inputs;
+    }
+
+    Rules.Vjp vjp() {
+        return vjp;
+    }
+
+    Tensor output() {
+        return output;
+    }
+
+    Tensor retained() {
+        return retained;
+    }
+
+    void retain(Tensor output) {
+        this.retained = output;
+    }
+
+    void release() {
+        inputs = null;
+        vjp = null;
+        output = null;
+        released = true;
+    }
+
+    @Override
+    public String toString() {
+        return "<" + op + "Backward" + (released ? ", released" : "") + ">";
+    }
+}

@@ -1,0 +1,59 @@
+package dev.jgrad.kernels;
+
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.Storage;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * The only code that loops over primitive arrays in bulk. Every method writes a freshly allocated,
+ * contiguous output storage; inputs are read through a {@link Layout} (any strides, stride 0 for
+ * broadcast). Implementations: {@link ScalarKernels} (the reference, always present) and, when the
+ * vector module is readable, a SIMD one; {@link KernelProvider} chooses once at start-up.
+ */
+public interface Kernels {
+
+    /** Short name shown to users, e.g. "scalar". */
+    String name();
+
+    /** {@code out[i] = src[layout(i)]}: materialises any layout into row-major order. */
+    void copy(Storage src, Layout layout, Storage out);
+
+    /** {@code dst[ld(i)] = src[ls(i)]}: strided-to-strided copy of two layouts of the same shape. */
+    void copyInto(Storage src, Layout ls, Storage dst, Layout ld);
+
+    /** {@code out[i] = f(x[lx(i)])}. */
+    void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out);
+
+    /** {@code out[i] = f(a[la(i)], b[lb(i)])}; {@code la} and {@code lb} have the output's shape. */
+    void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out);
+
+    /** {@code out[i] = c[lc(i)] != 0 ? a[la(i)] : b[lb(i)]}; all layouts have the output's shape. */
+    void select(Storage c, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage out);
+
+    /**
+     * Reduces {@code x} over the axes flagged in {@code axes}; {@code out} holds the result in the
+     * row-major order of the kept-dims shape. Empty reductions give the identity (0 for sum,
+     * -inf for max, +inf for min).
+     */
+    void reduce(Reduction kind, Storage x, Layout lx, boolean[] axes, Storage out);
+
+    /**
+     * Index of the first maximum ({@code max = true}) or minimum along {@code axis}, written as a
+     * double into the kept-dims output. NaN counts as the extreme, as in NumPy.
+     */
+    void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out);
+
+    /**
+     * One matrix product {@code C = A·B} with {@code A} m×k and {@code B} k×n read through row and
+     * column strides (so transposed operands need no copy); {@code C} is dense row-major at
+     * {@code cOff}.
+     */
+    void matmul(Storage a, int aOff, int aRowStride, int aColStride,
+                Storage b, int bOff, int bRowStride, int bColStride,
+                Storage c, int cOff, int m, int k, int n);
+
+    /** The reductions {@link #reduce} knows. */
+    enum Reduction { SUM, MAX, MIN }
+}

@@ -1,0 +1,250 @@
+package dev.jgrad.kernels;
+
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.Storage;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/** Plain Java loops: the reference implementation of {@link Kernels}, always available. */
+public final class ScalarKernels implements Kernels {
+
+    @Override
+    public String name() {
+        return "scalar";
+    }
+
+    @Override
+    public void copy(Storage src, Layout layout, Storage out) {
+        int n = out.length();
+        if (n == 0) {
+            return;
+        }
+        if (layout.isContiguous()) {
+            int off = layout.offset();
+            if (src instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+                System.arraycopy(s, off, o, 0, n);
+                return;
+            }
+            if (src instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
+                System.arraycopy(s, off, o, 0, n);
+                return;
+            }
+            for (int i = 0; i < n; i++) {
+                out.set(i, src.get(off + i));
+            }
+            return;
+        }
+        StridedWalk w = new StridedWalk(layout.shape(), layout);
+        int inner = w.innerSize();
+        int s0 = layout.ndim() == 0 ? 0 : layout.strides()[layout.ndim() - 1];
+        for (int i = 0; i < n; i += inner) {
+            int p = w.position(0);
+            for (int j = 0; j < inner; j++, p += s0) {
+                out.set(i + j, src.get(p));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void copyInto(Storage src, Layout ls, Storage dst, Layout ld) {
+        int n = ls.numel();
+        if (n == 0) {
+            return;
+        }
+        StridedWalk w = new StridedWalk(ls.shape(), ls, ld);
+        int inner = w.innerSize();
+        int ss = w.innerStride(0);
+        int sd = w.innerStride(1);
+        for (int i = 0; i < n; i += inner) {
+            int ps = w.position(0);
+            int pd = w.position(1);
+            for (int j = 0; j < inner; j++, ps += ss, pd += sd) {
+                dst.set(pd, src.get(ps));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out) {
+        int n = out.length();
+        if (n == 0) {
+            return;
+        }
+        if (lx.isContiguous() && x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+            int off = lx.offset();
+            for (int i = 0; i < n; i++) {
+                o[i] = f.applyAsDouble(s[off + i]);
+            }
+            return;
+        }
+        StridedWalk w = new StridedWalk(lx.shape(), lx);
+        int inner = w.innerSize();
+        int s0 = w.innerStride(0);
+        for (int i = 0; i < n; i += inner) {
+            int p = w.position(0);
+            for (int j = 0; j < inner; j++, p += s0) {
+                out.set(i + j, f.applyAsDouble(x.get(p)));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out) {
+        int n = out.length();
+        if (n == 0) {
+            return;
+        }
+        StridedWalk w = new StridedWalk(la.shape(), la, lb);
+        int inner = w.innerSize();
+        int sa = w.innerStride(0);
+        int sb = w.innerStride(1);
+        for (int i = 0; i < n; i += inner) {
+            int pa = w.position(0);
+            int pb = w.position(1);
+            for (int j = 0; j < inner; j++, pa += sa, pb += sb) {
+                out.set(i + j, f.applyAsDouble(a.get(pa), b.get(pb)));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void select(Storage c, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage out) {
+        int n = out.length();
+        if (n == 0) {
+            return;
+        }
+        StridedWalk w = new StridedWalk(lc.shape(), lc, la, lb);
+        int inner = w.innerSize();
+        int sc = w.innerStride(0);
+        int sa = w.innerStride(1);
+        int sb = w.innerStride(2);
+        for (int i = 0; i < n; i += inner) {
+            int pc = w.position(0);
+            int pa = w.position(1);
+            int pb = w.position(2);
+            for (int j = 0; j < inner; j++, pc += sc, pa += sa, pb += sb) {
+                out.set(i + j, c.get(pc) != 0 ? a.get(pa) : b.get(pb));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void reduce(Reduction kind, Storage x, Layout lx, boolean[] axes, Storage out) {
+        double init = switch (kind) {
+            case SUM -> 0.0;
+            case MAX -> Double.NEGATIVE_INFINITY;
+            case MIN -> Double.POSITIVE_INFINITY;
+        };
+        int m = out.length();
+        double[] acc = new double[m];
+        java.util.Arrays.fill(acc, init);
+        int[] shape = lx.shape();
+        int nd = shape.length;
+        // Output position of each input element: kept-dims row-major strides, 0 on reduced axes.
+        int[] outStrides = new int[nd];
+        int s = 1;
+        for (int d = nd - 1; d >= 0; d--) {
+            outStrides[d] = axes[d] ? 0 : s;
+            s *= axes[d] ? 1 : shape[d];
+        }
+        Layout outLayout = new Layout(shape, outStrides, 0);
+        int n = lx.numel();
+        if (n > 0) {
+            StridedWalk w = new StridedWalk(shape, lx, outLayout);
+            int inner = w.innerSize();
+            int sx = w.innerStride(0);
+            int so = w.innerStride(1);
+            for (int i = 0; i < n; i += inner) {
+                int px = w.position(0);
+                int po = w.position(1);
+                switch (kind) {
+                    case SUM -> {
+                        for (int j = 0; j < inner; j++, px += sx, po += so) {
+                            acc[po] += x.get(px);
+                        }
+                    }
+                    case MAX -> {
+                        for (int j = 0; j < inner; j++, px += sx, po += so) {
+                            double v = x.get(px);
+                            if (v > acc[po] || Double.isNaN(v)) {
+                                acc[po] = v;
+                            }
+                        }
+                    }
+                    case MIN -> {
+                        for (int j = 0; j < inner; j++, px += sx, po += so) {
+                            double v = x.get(px);
+                            if (v < acc[po] || Double.isNaN(v)) {
+                                acc[po] = v;
+                            }
+                        }
+                    }
+                }
+                w.nextRow();
+            }
+        }
+        for (int i = 0; i < m; i++) {
+            out.set(i, acc[i]);
+        }
+    }
+
+    @Override
+    public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
+        int[] shape = lx.shape();
+        int len = shape[axis];
+        int stride = lx.strides()[axis];
+        int[] outerShape = shape.clone();
+        outerShape[axis] = 1;
+        Layout outer = new Layout(outerShape, lx.strides(), lx.offset());
+        int m = out.length();
+        if (m == 0) {
+            return;
+        }
+        StridedWalk w = new StridedWalk(outerShape, outer);
+        int inner = w.innerSize();
+        int si = w.innerStride(0);
+        int o = 0;
+        for (int i = 0; i < m; i += inner) {
+            int p = w.position(0);
+            for (int j = 0; j < inner; j++, p += si) {
+                int best = 0;
+                double bv = x.get(p);
+                for (int t = 1; t < len && !Double.isNaN(bv); t++) {
+                    double v = x.get(p + t * stride);
+                    if (Double.isNaN(v) || (max ? v > bv : v < bv)) {
+                        best = t;
+                        bv = v;
+                    }
+                }
+                out.set(o++, best);
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void matmul(Storage a, int aOff, int aRowStride, int aColStride,
+                       Storage b, int bOff, int bRowStride, int bColStride,
+                       Storage c, int cOff, int m, int k, int n) {
+        double[] row = new double[n];
+        for (int i = 0; i < m; i++) {
+            java.util.Arrays.fill(row, 0.0);
+            for (int p = 0; p < k; p++) {
+                double av = a.get(aOff + i * aRowStride + p * aColStride);
+                int pb = bOff + p * bRowStride;
+                for (int j = 0; j < n; j++, pb += bColStride) {
+                    row[j] += av * b.get(pb);
+                }
+            }
+            for (int j = 0; j < n; j++) {
+                c.set(cOff + i * n + j, row[j]);
+            }
+        }
+    }
+}

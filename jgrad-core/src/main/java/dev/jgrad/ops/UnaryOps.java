@@ -1,0 +1,149 @@
+package dev.jgrad.ops;
+
+import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Autograd;
+
+import java.util.function.BinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * Element-wise unary ops. Each names its value function and its derivative f'(x) once, as a
+ * tensor expression of the input x and output y; the rules follow from the kind: JVP = f'(x)·ẋ,
+ * VJP = f'(x)·ȳ (the Jacobian is diagonal).
+ */
+public final class UnaryOps {
+    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
+    private static final double GELU_C = 0.044715;
+
+    private UnaryOps() {
+    }
+
+    /**
+     * Applies {@code f} element-wise, recording derivative {@code d(x, y)} for both modes.
+     * {@code d} is written with differentiable tensor ops, so second derivatives come for free.
+     */
+    static Tensor elementwise(String op, Tensor x, DoubleUnaryOperator f, BinaryOperator<Tensor> d) {
+        Tensor[] inputs = {x};
+        return Autograd.record(op, Values.map(f, x.value()), inputs,
+                (y, t) -> d.apply(x, y).mul(t[0]),
+                (y, g) -> new Tensor[] {g.mul(d.apply(x, y))});
+    }
+
+    public static Tensor neg(Tensor x) {
+        Tensor[] inputs = {x};
+        return Autograd.record("neg", Values.map(v -> -v, x.value()), inputs,
+                (y, t) -> t[0].neg(), (y, g) -> new Tensor[] {g.neg()});
+    }
+
+    public static Tensor abs(Tensor x) {
+        return elementwise("abs", x, Math::abs, (in, y) -> in.sign());
+    }
+
+    public static Tensor sign(Tensor x) {
+        Tensor[] inputs = {x};
+        return Autograd.record("sign", Values.map(Math::signum, x.value()), inputs,
+                (y, t) -> Tensor.zerosLike(y), (y, g) -> new Tensor[] {Tensor.zerosLike(x)});
+    }
+
+    public static Tensor exp(Tensor x) {
+        return elementwise("exp", x, Math::exp, (in, y) -> y);
+    }
+
+    public static Tensor expm1(Tensor x) {
+        return elementwise("expm1", x, Math::expm1, (in, y) -> y.add(1.0));
+    }
+
+    public static Tensor log(Tensor x) {
+        return elementwise("log", x, Math::log, (in, y) -> in.reciprocal());
+    }
+
+    public static Tensor log1p(Tensor x) {
+        return elementwise("log1p", x, Math::log1p, (in, y) -> in.add(1.0).reciprocal());
+    }
+
+    public static Tensor sqrt(Tensor x) {
+        return elementwise("sqrt", x, Math::sqrt, (in, y) -> y.reciprocal().mul(0.5));
+    }
+
+    public static Tensor square(Tensor x) {
+        return elementwise("square", x, v -> v * v, (in, y) -> in.mul(2.0));
+    }
+
+    public static Tensor reciprocal(Tensor x) {
+        return elementwise("reciprocal", x, v -> 1.0 / v, (in, y) -> y.square().neg());
+    }
+
+    public static Tensor sin(Tensor x) {
+        return elementwise("sin", x, Math::sin, (in, y) -> in.cos());
+    }
+
+    public static Tensor cos(Tensor x) {
+        return elementwise("cos", x, Math::cos, (in, y) -> in.sin().neg());
+    }
+
+    public static Tensor tan(Tensor x) {
+        return elementwise("tan", x, Math::tan, (in, y) -> y.square().add(1.0));
+    }
+
+    public static Tensor tanh(Tensor x) {
+        return elementwise("tanh", x, Math::tanh, (in, y) -> y.square().neg().add(1.0));
+    }
+
+    public static Tensor sigmoid(Tensor x) {
+        return elementwise("sigmoid", x, UnaryOps::sigmoidValue, (in, y) -> y.mul(y.neg().add(1.0)));
+    }
+
+    public static Tensor relu(Tensor x) {
+        return elementwise("relu", x, v -> v > 0 ? v : (v == v ? 0.0 : v), (in, y) -> in.gt(0.0));
+    }
+
+    public static Tensor leakyRelu(Tensor x, double slope) {
+        if (!Double.isFinite(slope)) {
+            throw new IllegalArgumentException("leakyRelu: slope must be finite, got " + slope + " (input shape "
+                    + dev.jgrad.tensor.Shapes.str(x.shape()) + ")");
+        }
+        return elementwise("leakyRelu", x, v -> v > 0 ? v : slope * v,
+                (in, y) -> in.gt(0.0).mul(1.0 - slope).add(slope));
+    }
+
+    public static Tensor softplus(Tensor x) {
+        return elementwise("softplus", x, v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))),
+                (in, y) -> in.sigmoid());
+    }
+
+    public static Tensor silu(Tensor x) {
+        return elementwise("silu", x, v -> v * sigmoidValue(v), (in, y) -> {
+            Tensor s = in.sigmoid();
+            return s.mul(in.mul(s.neg().add(1.0)).add(1.0));
+        });
+    }
+
+    public static Tensor gelu(Tensor x) {
+        return elementwise("gelu", x, v -> 0.5 * v * (1.0 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_C * v * v * v))),
+                (in, y) -> {
+                    Tensor th = in.pow(3.0).mul(GELU_C).add(in).mul(SQRT_2_OVER_PI).tanh();
+                    Tensor du = in.square().mul(3.0 * GELU_C).add(1.0).mul(SQRT_2_OVER_PI);
+                    Tensor sech2 = th.square().neg().add(1.0);
+                    return th.add(1.0).mul(0.5).add(in.mul(0.5).mul(sech2).mul(du));
+                });
+    }
+
+    /** dtype conversion; the gradient is converted back. */
+    public static Tensor cast(Tensor x, DType dtype) {
+        if (x.dtype() == dtype) {
+            return x;
+        }
+        Tensor[] inputs = {x};
+        return Autograd.record("to", x.value().to(dtype), inputs,
+                (y, t) -> t[0].to(dtype), (y, g) -> new Tensor[] {g.to(x.dtype())});
+    }
+
+    static double sigmoidValue(double v) {
+        if (v >= 0) {
+            return 1.0 / (1.0 + Math.exp(-v));
+        }
+        double e = Math.exp(v);
+        return e / (1.0 + e);
+    }
+}

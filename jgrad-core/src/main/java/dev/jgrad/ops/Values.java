@@ -1,0 +1,45 @@
+package dev.jgrad.ops;
+
+import dev.jgrad.DType;
+import dev.jgrad.kernels.KernelProvider;
+import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.NDArray;
+import dev.jgrad.tensor.Shapes;
+import dev.jgrad.tensor.Storage;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/** Value computations shared by the ops: allocate the output, call the chosen kernel. */
+final class Values {
+    private Values() {
+    }
+
+    static Kernels kernels() {
+        return KernelProvider.get();
+    }
+
+    /** {@code f} applied to every element; same shape and dtype. */
+    static NDArray map(DoubleUnaryOperator f, NDArray x) {
+        Storage out = Storage.allocate(x.dtype(), x.numel());
+        kernels().map(f, x.storage(), x.layout(), out);
+        return new NDArray(out, Layout.contiguous(x.shapeRef()));
+    }
+
+    /** {@code f} on broadcast pairs; dtype promoted. */
+    static NDArray zip(String op, DoubleBinaryOperator f, NDArray a, NDArray b) {
+        int[] shape = Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
+        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
+        kernels().zip(f, a.storage(), a.broadcastTo(shape).layout(), b.storage(), b.broadcastTo(shape).layout(), out);
+        return new NDArray(out, Layout.contiguous(shape));
+    }
+
+    /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */
+    static NDArray reduce(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
+        int[] kept = Shapes.reducedShape(x.shapeRef(), axes, true);
+        Storage out = Storage.allocate(x.dtype(), Shapes.numel(kept));
+        kernels().reduce(kind, x.storage(), x.layout(), axes, out);
+        return new NDArray(out, Layout.contiguous(keepDims ? kept : Shapes.reducedShape(x.shapeRef(), axes, false)));
+    }
+}

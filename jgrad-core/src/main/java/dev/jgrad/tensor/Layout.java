@@ -1,0 +1,59 @@
+package dev.jgrad.tensor;
+
+import java.util.Arrays;
+
+/**
+ * Where a tensor's elements live in its {@link Storage}: element {@code (i0, i1, …)} is at
+ * {@code offset + Σ i_k · strides[k]}. A stride of 0 repeats an element (broadcast).
+ */
+public record Layout(int[] shape, int[] strides, int offset) {
+
+    public static Layout contiguous(int[] shape) {
+        return new Layout(shape.clone(), Shapes.contiguousStrides(shape), 0);
+    }
+
+    public int ndim() {
+        return shape.length;
+    }
+
+    public int numel() {
+        return Shapes.numel(shape);
+    }
+
+    /** True when the elements are laid out densely in row-major order starting at the offset. */
+    public boolean isContiguous() {
+        int expected = 1;
+        for (int d = shape.length - 1; d >= 0; d--) {
+            if (shape[d] != 1 && strides[d] != expected) {
+                return false;
+            }
+            expected *= shape[d];
+        }
+        return true;
+    }
+
+    /** Storage index of the element at the given multi-index. */
+    public int indexOf(int[] index) {
+        int p = offset;
+        for (int d = 0; d < index.length; d++) {
+            p += index[d] * strides[d];
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Layout l && l.offset == offset && Arrays.equals(l.shape, shape)
+                && Arrays.equals(l.strides, strides);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * (31 * Arrays.hashCode(shape) + Arrays.hashCode(strides)) + offset;
+    }
+
+    @Override
+    public String toString() {
+        return "Layout" + Arrays.toString(shape) + " strides " + Arrays.toString(strides) + " offset " + offset;
+    }
+}
