@@ -1,21 +1,156 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Autograd;
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.NDArray;
+import dev.jgrad.tensor.Shapes;
+import dev.jgrad.tensor.Storage;
 
-/** Matrix products with NumPy/PyTorch semantics. */
+import java.util.Arrays;
+
+/**
+ * Matrix products with NumPy/PyTorch semantics. One core op, "matmul" of two operands of rank ≥ 2
+ * with broadcast batch axes, carries the rules (bilinear: JVP = ȧ·b + a·ḃ, VJP = ȳ·bᵀ and aᵀ·ȳ,
+ * summed back over broadcast batch axes); 1-D operands are promoted with differentiable
+ * unsqueeze/squeeze around it, and dot/outer are composites.
+ */
 public final class Linalg {
     private Linalg() {
     }
 
+    /**
+     * torch.matmul: 1-D·1-D is the dot product (0-d); a 1-D left operand is a row [1, k] and a 1-D
+     * right operand a column [k, 1], the added axis removed from the result; otherwise the last two
+     * axes are matrices [m, k]·[k, n] and the batch axes before them broadcast.
+     */
     public static Tensor matmul(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("matmul: not implemented yet");
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        if (sa.length == 0 || sb.length == 0) {
+            throw new IllegalArgumentException("matmul: both operands need at least 1 dimension, got shapes "
+                    + Shapes.str(sa) + " and " + Shapes.str(sb));
+        }
+        checkInner("matmul", sa, sb);
+        if (sa.length == 1 && sb.length == 1) {
+            return product(a.unsqueeze(0), b.unsqueeze(1)).squeeze(-1).squeeze(-1);
+        }
+        if (sa.length == 1) {
+            return product(a.unsqueeze(0), b).squeeze(-2);
+        }
+        if (sb.length == 1) {
+            return product(a, b.unsqueeze(1)).squeeze(-1);
+        }
+        return product(a, b);
     }
 
+    /** Σᵢ aᵢ·bᵢ for two 1-D tensors of equal length (0-d result). */
     public static Tensor dot(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("dot: not implemented yet");
+        int[] sa = a.shape();
+        int[] sb = b.shape();
+        requireVectors("dot", sa, sb);
+        if (sa[0] != sb[0]) {
+            throw new IllegalArgumentException("dot: lengths differ for shapes " + Shapes.str(sa) + " and "
+                    + Shapes.str(sb) + " (axis 0: " + sa[0] + " vs " + sb[0] + ")");
+        }
+        return matmul(a, b);
     }
 
+    /** {@code out[i][j] = a[i]·b[j]} for 1-D a of length n and b of length m: shape [n, m]. */
     public static Tensor outer(Tensor a, Tensor b) {
-        throw new UnsupportedOperationException("outer: not implemented yet");
+        requireVectors("outer", a.shape(), b.shape());
+        return a.unsqueeze(1).mul(b.unsqueeze(0));
+    }
+
+    private static void requireVectors(String op, int[] sa, int[] sb) {
+        if (sa.length != 1 || sb.length != 1) {
+            throw new IllegalArgumentException(op + ": both operands must be 1-D, got shapes " + Shapes.str(sa)
+                    + " and " + Shapes.str(sb));
+        }
+    }
+
+    /** The contracted sizes: last axis of a, and the first (1-D) or second-to-last axis of b. */
+    private static void checkInner(String op, int[] sa, int[] sb) {
+        int ka = sa[sa.length - 1];
+        int kb = sb[sb.length == 1 ? 0 : sb.length - 2];
+        if (ka != kb) {
+            throw new IllegalArgumentException(op + ": inner sizes differ for shapes " + Shapes.str(sa) + " and "
+                    + Shapes.str(sb) + " (axis -1 of the first is " + ka + ", axis " + (sb.length == 1 ? -1 : -2)
+                    + " of the second is " + kb + ")");
+        }
+    }
+
+    /** The core op: both operands of rank ≥ 2, batch axes broadcast, output dense. */
+    private static Tensor product(Tensor a, Tensor b) {
+        NDArray value = productValue(a.value(), b.value());
+        Tensor[] inputs = {a, b};
+        return Autograd.record("matmul", value, inputs,
+                (y, t) -> product(t[0], b).add(product(a, t[1])),
+                (y, g) -> new Tensor[] {
+                    a.requiresGrad() ? ShapeOps.sumTo(product(g, b.mT()), a.shape()) : null,
+                    b.requiresGrad() ? ShapeOps.sumTo(product(a.mT(), g), b.shape()) : null});
+    }
+
+    private static NDArray productValue(NDArray a, NDArray b) {
+        int[] sa = a.shapeRef();
+        int[] sb = b.shapeRef();
+        checkInner("matmul", sa, sb);
+        int m = sa[sa.length - 2];
+        int k = sa[sa.length - 1];
+        int n = sb[sb.length - 1];
+        int[] batch = broadcastBatch(sa, sb);
+        int[] outShape = withMatrix(batch, m, n);
+        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(outShape));
+        NDArray result = new NDArray(out, Layout.contiguous(outShape));
+        if (out.length() == 0 || k == 0) {
+            return result; // nothing to compute: empty, or an empty sum (zeros)
+        }
+        // Broadcast views (stride 0 on repeated batch axes): each batch reads its operands in place.
+        Layout la = a.broadcastTo(withMatrix(batch, m, k)).layout();
+        Layout lb = b.broadcastTo(withMatrix(batch, k, n)).layout();
+        int nb = batch.length;
+        int[] index = new int[nb];
+        int batches = Shapes.numel(batch);
+        for (int i = 0; i < batches; i++) {
+            int aOff = la.offset();
+            int bOff = lb.offset();
+            for (int d = 0; d < nb; d++) {
+                aOff += index[d] * la.strides()[d];
+                bOff += index[d] * lb.strides()[d];
+            }
+            Values.kernels().matmul(a.storage(), aOff, la.strides()[nb], la.strides()[nb + 1],
+                    b.storage(), bOff, lb.strides()[nb], lb.strides()[nb + 1], out, i * m * n, m, k, n);
+            for (int d = nb - 1; d >= 0 && ++index[d] == batch[d]; d--) {
+                index[d] = 0;
+            }
+        }
+        return result;
+    }
+
+    /** NumPy broadcasting of all but the last two axes; the message names both full shapes. */
+    private static int[] broadcastBatch(int[] sa, int[] sb) {
+        int na = sa.length - 2;
+        int nb = sb.length - 2;
+        int n = Math.max(na, nb);
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) {
+            int da = i < n - na ? 1 : sa[i - (n - na)];
+            int db = i < n - nb ? 1 : sb[i - (n - nb)];
+            if (da != db && da != 1 && db != 1) {
+                throw new IllegalArgumentException("matmul: batch axes of shapes " + Shapes.str(sa) + " and "
+                        + Shapes.str(sb) + " cannot be broadcast together (axis " + (i - n - 2) + ": " + da
+                        + " vs " + db + ")");
+            }
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
+    private static int[] withMatrix(int[] batch, int rows, int cols) {
+        int[] s = Arrays.copyOf(batch, batch.length + 2);
+        s[batch.length] = rows;
+        s[batch.length + 1] = cols;
+        return s;
     }
 }
