@@ -5,7 +5,6 @@ import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.tensor.Shapes;
 
-
 /** Softmax family and losses. */
 public final class Losses {
     private Losses() {

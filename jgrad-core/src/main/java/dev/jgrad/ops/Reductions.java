@@ -9,6 +9,8 @@ import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
 import dev.jgrad.tensor.Storage;
 
+import java.util.Arrays;
+
 /**
  * Reductions over one or several axes (none given = all axes), with keepDims. Sum is linear
  * (VJP = broadcast back); mean, var, std are composites; max/min, logsumexp and norm carry their
@@ -191,7 +193,7 @@ public final class Reductions {
         int[] shape;
         if (axis == null) {
             shape = new int[keepDims ? s.length : 0];
-            java.util.Arrays.fill(shape, 1);
+            Arrays.fill(shape, 1);
         } else {
             boolean[] mask = new boolean[s.length];
             mask[d] = true;
