@@ -2,29 +2,100 @@ package dev.jgrad.ops;
 
 import dev.jgrad.Reduction;
 import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Autograd;
+import dev.jgrad.tensor.Shapes;
 
 /** Softmax family and losses. */
 public final class Losses {
     private Losses() {
     }
 
+    /** exp(x − logsumexp(x)) along {@code axis}: entries in [0, 1] summing to 1 along the axis. */
     public static Tensor softmax(Tensor x, int axis) {
-        throw new UnsupportedOperationException("softmax: not implemented yet");
+        int d = Shapes.axis("softmax", axis, x.shape());
+        return x.sub(x.logsumexp(new int[] {d}, true)).exp();
     }
 
+    /** x − logsumexp(x) along {@code axis}, without forming the (possibly underflowing) softmax. */
     public static Tensor logSoftmax(Tensor x, int axis) {
-        throw new UnsupportedOperationException("logSoftmax: not implemented yet");
+        int d = Shapes.axis("logSoftmax", axis, x.shape());
+        return x.sub(x.logsumexp(new int[] {d}, true));
     }
 
+    /**
+     * −log softmax(logits)[label] per sample: logits [N, C] with N labels, or [C] with one label;
+     * labels in [0, C). MEAN averages over the N samples, NONE gives shape [N] (0-d for [C]).
+     */
     public static Tensor crossEntropy(Tensor logits, int[] labels, Reduction reduction) {
-        throw new UnsupportedOperationException("crossEntropy: not implemented yet");
+        int[] s = logits.shape();
+        checkReduction("crossEntropy", reduction, s);
+        if (s.length != 1 && s.length != 2) {
+            throw new IllegalArgumentException("crossEntropy: logits must have shape [N, C] or [C], got shape "
+                    + Shapes.str(s));
+        }
+        if (labels == null) {
+            throw new IllegalArgumentException("crossEntropy: labels must not be null (logits shape " + Shapes.str(s) + ")");
+        }
+        int samples = s.length == 2 ? s[0] : 1;
+        int classes = s[s.length - 1];
+        if (labels.length != samples) {
+            throw new IllegalArgumentException("crossEntropy: logits of shape " + Shapes.str(s) + " need " + samples
+                    + " label(s), got " + labels.length);
+        }
+        double[] oneHot = new double[Shapes.numel(s)];
+        for (int i = 0; i < samples; i++) {
+            if (labels[i] < 0 || labels[i] >= classes) {
+                throw new IllegalArgumentException("crossEntropy: label at index " + i + " has value " + labels[i]
+                        + ", outside [0, " + classes + ") for logits of shape " + Shapes.str(s));
+            }
+            oneHot[i * classes + labels[i]] = 1.0;
+        }
+        Tensor picked = Tensor.of(oneHot, s).to(logits.dtype());
+        Tensor logProbs = logSoftmax(logits, -1);
+        // where() instead of a product: a −inf logit of another class must not turn 0·(−inf) into NaN.
+        Tensor perSample = Tensor.where(picked, logProbs, Tensor.zerosLike(logProbs)).sum(-1).neg();
+        return reduce(perSample, reduction);
     }
 
+    /** (x − target)² element-wise (shapes broadcast), then reduced. */
     public static Tensor mse(Tensor x, Tensor target, Reduction reduction) {
-        throw new UnsupportedOperationException("mse: not implemented yet");
+        checkReduction("mse", reduction, x.shape());
+        Shapes.broadcast("mse", x.shape(), target.shape());
+        return reduce(x.sub(target).square(), reduction);
     }
 
+    /**
+     * max(x, 0) − x·y + log(1 + e^−|x|) element-wise, i.e. −[y·log σ(x) + (1 − y)·log(1 − σ(x))]
+     * computed without overflow; shapes broadcast. Own rules, because the stable formula's kinks
+     * at x = 0 cancel only in exact arithmetic: ∂/∂x = σ(x) − y, ∂/∂y = −x.
+     */
     public static Tensor binaryCrossEntropyWithLogits(Tensor x, Tensor target, Reduction reduction) {
-        throw new UnsupportedOperationException("binaryCrossEntropyWithLogits: not implemented yet");
+        String op = "binaryCrossEntropyWithLogits";
+        checkReduction(op, reduction, x.shape());
+        Tensor[] inputs = {x, target};
+        Tensor perElement = Autograd.record(op,
+                Values.zip(op, (v, y) -> Math.max(v, 0.0) - v * y + Math.log1p(Math.exp(-Math.abs(v))),
+                        x.value(), target.value()),
+                inputs,
+                (out, t) -> t[0].mul(x.sigmoid().sub(target)).sub(t[1].mul(x)),
+                (out, g) -> new Tensor[] {
+                    x.requiresGrad() ? ShapeOps.sumTo(g.mul(x.sigmoid().sub(target)), x.shape()) : null,
+                    target.requiresGrad() ? ShapeOps.sumTo(g.mul(x).neg(), target.shape()) : null});
+        return reduce(perElement, reduction);
+    }
+
+    private static void checkReduction(String op, Reduction reduction, int[] shape) {
+        if (reduction == null) {
+            throw new IllegalArgumentException(op + ": reduction must not be null (input shape " + Shapes.str(shape)
+                    + "; use Reduction.NONE for none)");
+        }
+    }
+
+    private static Tensor reduce(Tensor perElement, Reduction reduction) {
+        return switch (reduction) {
+            case MEAN -> perElement.mean();
+            case SUM -> perElement.sum();
+            case NONE -> perElement;
+        };
     }
 }

@@ -1,9 +1,15 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
+import dev.jgrad.tensor.Storage;
+
+import java.util.Arrays;
 
 /**
  * Reductions over one or several axes (none given = all axes), with keepDims. Sum is linear
@@ -28,40 +34,171 @@ public final class Reductions {
     public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
         boolean[] mask = Shapes.axesMask("mean", axes, s);
+        return sum(x, axes, keepDims).div((double) reducedCount(s, mask));
+    }
+
+    /** Number of elements folded into each output element. */
+    private static long reducedCount(int[] shape, boolean[] mask) {
         long count = 1;
-        for (int d = 0; d < s.length; d++) {
+        for (int d = 0; d < shape.length; d++) {
             if (mask[d]) {
-                count *= s[d];
+                count *= shape[d];
             }
         }
-        return sum(x, axes, keepDims).div((double) count);
+        return count;
     }
 
     public static Tensor max(Tensor x, int[] axes, boolean keepDims) {
-        throw new UnsupportedOperationException("max: not implemented yet");
+        return extremum("max", Kernels.Reduction.MAX, x, axes, keepDims);
     }
 
     public static Tensor min(Tensor x, int[] axes, boolean keepDims) {
-        throw new UnsupportedOperationException("min: not implemented yet");
+        return extremum("min", Kernels.Reduction.MIN, x, axes, keepDims);
     }
 
+    /**
+     * Max or min over axes. Ties share the gradient evenly: each element attaining the extreme gets
+     * the share mask/count, a constant, so VJP = ḡ·share and JVP = Σ share·ẋ.
+     */
+    private static Tensor extremum(String op, Kernels.Reduction kind, Tensor x, int[] axes, boolean keepDims) {
+        int[] s = x.shape();
+        boolean[] mask = Shapes.axesMask(op, axes, s);
+        for (int d = 0; d < s.length; d++) {
+            if (mask[d] && s[d] == 0) {
+                throw new IllegalArgumentException(op + ": cannot reduce over axis " + d + " of size 0 in shape "
+                        + Shapes.str(s) + " (an empty reduction has no " + op + "imum)");
+            }
+        }
+        int[] kept = Shapes.reducedShape(s, mask, true);
+        int[] sumAxes = axesArg(axes);
+        Tensor[] inputs = {x};
+        return Autograd.record(op, Values.reduce(kind, x.value(), mask, keepDims), inputs,
+                (y, t) -> t[0].mul(tieShare(x, y, kept, sumAxes)).sum(sumAxes, keepDims),
+                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(tieShare(x, y, kept, sumAxes))});
+    }
+
+    /** 1/count where x equals the reduced extreme (count = ties in its slice), 0 elsewhere; constant. */
+    private static Tensor tieShare(Tensor x, Tensor y, int[] kept, int[] sumAxes) {
+        Tensor hits = x.detach().eq(y.detach().reshape(kept));
+        return hits.div(hits.sum(sumAxes, true));
+    }
+
+    /** The axes argument for a follow-up reduction (empty = all axes, as the caller meant null). */
+    private static int[] axesArg(int[] axes) {
+        return axes == null ? new int[0] : axes.clone();
+    }
+
+    /**
+     * log Σ exp(x) over axes, shifted by the slice maximum m (m + log Σ exp(x − m)) so it neither
+     * overflows nor underflows; slices that are all −inf give −inf, any +inf gives +inf.
+     * VJP = ḡ·softmax(x) with softmax = exp(x − out); JVP = Σ softmax·ẋ.
+     */
     public static Tensor logsumexp(Tensor x, int[] axes, boolean keepDims) {
-        throw new UnsupportedOperationException("logsumexp: not implemented yet");
+        int[] s = x.shape();
+        boolean[] mask = Shapes.axesMask("logsumexp", axes, s);
+        int[] kept = Shapes.reducedShape(s, mask, true);
+        int[] sumAxes = axesArg(axes);
+        // Computed in double; the result is rounded to the input dtype once.
+        NDArray x64 = x.value().to(DType.FLOAT64);
+        NDArray m = Values.reduce(Kernels.Reduction.MAX, x64, mask, true);
+        // An infinite maximum cannot be subtracted (inf − inf = NaN); shift by 0 then.
+        NDArray shift = Values.map(v -> Double.isInfinite(v) ? 0.0 : v, m);
+        NDArray exps = Values.zip("logsumexp", (v, c) -> Math.exp(v - c), x64, shift);
+        NDArray sums = Values.reduce(Kernels.Reduction.SUM, exps, mask, true);
+        NDArray lse = Values.zip("logsumexp", (v, c) -> Math.log(v) + c, sums, shift).to(x.dtype());
+        NDArray value = lse.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
+        Tensor[] inputs = {x};
+        return Autograd.record("logsumexp", value, inputs,
+                (y, t) -> x.sub(y.reshape(kept)).exp().mul(t[0]).sum(sumAxes, keepDims),
+                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(x.sub(y.reshape(kept)).exp())});
     }
 
+    /**
+     * Σ(x − mean)² / (N − correction) over axes, N the number of elements reduced. A divisor
+     * N − correction ≤ 0 gives inf or NaN (as PyTorch), not an error.
+     */
     public static Tensor var(Tensor x, int[] axes, boolean keepDims, int correction) {
-        throw new UnsupportedOperationException("var: not implemented yet");
+        int[] s = x.shape();
+        boolean[] mask = Shapes.axesMask("var", axes, s);
+        double divisor = Math.max(0L, reducedCount(s, mask) - (long) correction);
+        Tensor centred = x.sub(mean(x, axes, true));
+        return centred.square().sum(axesArg(axes), keepDims).div(divisor);
     }
 
+    /** √var. */
     public static Tensor std(Tensor x, int[] axes, boolean keepDims, int correction) {
-        throw new UnsupportedOperationException("std: not implemented yet");
+        Shapes.axesMask("std", axes, x.shape());
+        return var(x, axes, keepDims, correction).sqrt();
     }
 
+    /**
+     * Euclidean norm √Σx² over axes, computed scaled by the largest |x| so squares cannot overflow.
+     * Its gradient x/‖x‖ is taken as 0 where the norm is 0 (a subgradient), never NaN.
+     */
     public static Tensor norm(Tensor x, int[] axes, boolean keepDims) {
-        throw new UnsupportedOperationException("norm: not implemented yet");
+        int[] s = x.shape();
+        boolean[] mask = Shapes.axesMask("norm", axes, s);
+        int[] kept = Shapes.reducedShape(s, mask, true);
+        int[] sumAxes = axesArg(axes);
+        NDArray x64 = x.value().to(DType.FLOAT64);
+        NDArray largest = Values.reduce(Kernels.Reduction.MAX, Values.map(Math::abs, x64), mask, true);
+        // Scale 1 where the largest is 0 or not finite: nothing to rescale, and inf/NaN must pass through.
+        NDArray scale = Values.map(v -> v > 0 && Double.isFinite(v) ? v : 1.0, largest);
+        NDArray squares = Values.zip("norm", (v, c) -> (v / c) * (v / c), x64, scale);
+        NDArray sums = Values.reduce(Kernels.Reduction.SUM, squares, mask, true);
+        NDArray norms = Values.zip("norm", (v, c) -> Math.sqrt(v) * c, sums, scale).to(x.dtype());
+        NDArray value = norms.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
+        Tensor[] inputs = {x};
+        return Autograd.record("norm", value, inputs,
+                (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
+                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(divOrZero(x, y.reshape(kept)))});
     }
 
+    /**
+     * a / n where n ≠ 0 and 0 where n = 0. The denominator is made safe before dividing so that
+     * differentiating again never meets 0/0 in the branch that where() discards.
+     */
+    private static Tensor divOrZero(Tensor a, Tensor n) {
+        Tensor zero = n.eq(0.0);
+        Tensor safe = Tensor.where(zero, Tensor.onesLike(n), n);
+        return Tensor.where(zero, Tensor.zerosLike(n), a.div(safe));
+    }
+
+    /**
+     * Index of the first maximum ({@code max}) or minimum along {@code axis}, or into the flattened
+     * tensor when {@code axis} is null (0-d result). float64 integral values; not differentiable.
+     */
     public static Tensor argReduce(String op, boolean max, Tensor x, Integer axis, boolean keepDims) {
-        throw new UnsupportedOperationException(op + ": not implemented yet");
+        int[] s = x.shape();
+        NDArray v = x.value();
+        int d;
+        if (axis == null) {
+            if (v.numel() == 0) {
+                throw new IllegalArgumentException(op + ": cannot take the " + op + " of an empty tensor of shape "
+                        + Shapes.str(s));
+            }
+            v = v.reshape(new int[] {v.numel()});
+            d = 0;
+        } else {
+            d = Shapes.axis(op, axis, s);
+            if (s[d] == 0) {
+                throw new IllegalArgumentException(op + ": cannot reduce over axis " + axis + " of size 0 in shape "
+                        + Shapes.str(s));
+            }
+        }
+        int[] kept = v.shape();
+        kept[d] = 1;
+        Storage out = Storage.allocate(DType.FLOAT64, Shapes.numel(kept));
+        Values.kernels().argReduce(max, v.storage(), v.layout(), d, out);
+        int[] shape;
+        if (axis == null) {
+            shape = new int[keepDims ? s.length : 0];
+            Arrays.fill(shape, 1);
+        } else {
+            boolean[] mask = new boolean[s.length];
+            mask[d] = true;
+            shape = Shapes.reducedShape(s, mask, keepDims);
+        }
+        return Autograd.constant(new NDArray(out, Layout.contiguous(shape)));
     }
 }
