@@ -23,6 +23,21 @@ public interface Kernels {
     /** {@code dst[ld(i)] = src[ls(i)]}: strided-to-strided copy of two layouts of the same shape. */
     void copyInto(Storage src, Layout ls, Storage dst, Layout ld);
 
+    /**
+     * Gather along {@code axis}: {@code out[p] = x[p with p[axis] replaced by index[li(p)]]} for every
+     * multi-index {@code p} of {@code li.shape()} (the output's shape; {@code out} is row-major).
+     * Index values are already validated to lie in {@code [0, x.size(axis))}.
+     */
+    void gather(Storage x, Layout lx, int axis, int[] index, Layout li, Storage out);
+
+    /**
+     * Scatter-add along {@code axis}, the transpose of {@link #gather}: for every multi-index
+     * {@code p} of {@code ls.shape()}, {@code dst[p with p[axis] replaced by index[li(p)]] += src[ls(p)]}
+     * (repeated indices accumulate). {@code ld} is the destination's full layout; index values are
+     * already validated.
+     */
+    void scatterAdd(Storage src, Layout ls, int axis, int[] index, Layout li, Storage dst, Layout ld);
+
     /** {@code out[i] = f(x[lx(i)])}. */
     void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out);
 

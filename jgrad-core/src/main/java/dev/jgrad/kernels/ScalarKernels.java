@@ -68,6 +68,58 @@ public final class ScalarKernels implements Kernels {
     }
 
     @Override
+    public void gather(Storage x, Layout lx, int axis, int[] index, Layout li, Storage out) {
+        int n = li.numel();
+        if (n == 0) {
+            return;
+        }
+        int axisStride = lx.strides()[axis];
+        StridedWalk w = new StridedWalk(li.shape(), withoutAxis(lx, li.shape(), axis), li);
+        int inner = w.innerSize();
+        int sx = w.innerStride(0);
+        int si = w.innerStride(1);
+        for (int i = 0; i < n; i += inner) {
+            int px = w.position(0);
+            int pi = w.position(1);
+            for (int j = 0; j < inner; j++, px += sx, pi += si) {
+                out.set(i + j, x.get(px + index[pi] * axisStride));
+            }
+            w.nextRow();
+        }
+    }
+
+    @Override
+    public void scatterAdd(Storage src, Layout ls, int axis, int[] index, Layout li, Storage dst, Layout ld) {
+        int n = ls.numel();
+        if (n == 0) {
+            return;
+        }
+        int axisStride = ld.strides()[axis];
+        StridedWalk w = new StridedWalk(ls.shape(), ls, withoutAxis(ld, ls.shape(), axis), li);
+        int inner = w.innerSize();
+        int ss = w.innerStride(0);
+        int sd = w.innerStride(1);
+        int si = w.innerStride(2);
+        for (int i = 0; i < n; i += inner) {
+            int ps = w.position(0);
+            int pd = w.position(1);
+            int pi = w.position(2);
+            for (int j = 0; j < inner; j++, ps += ss, pd += sd, pi += si) {
+                int p = pd + index[pi] * axisStride;
+                dst.set(p, dst.get(p) + src.get(ps));
+            }
+            w.nextRow();
+        }
+    }
+
+    /** {@code l}'s strides over {@code shape} with the axis stride zeroed: the index supplies that coordinate. */
+    private static Layout withoutAxis(Layout l, int[] shape, int axis) {
+        int[] strides = l.strides().clone();
+        strides[axis] = 0;
+        return new Layout(shape, strides, l.offset());
+    }
+
+    @Override
     public void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out) {
         int n = out.length();
         if (n == 0) {
