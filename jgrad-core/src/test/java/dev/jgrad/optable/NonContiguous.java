@@ -7,6 +7,7 @@ import java.util.Arrays;
 
 import static dev.jgrad.optable.Close.assertClose;
 import static dev.jgrad.optable.Close.assertShape;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 
 /**
  * Check 7: the same logical inputs given as non-contiguous views (a transposed view of a
@@ -36,6 +37,15 @@ final class NonContiguous {
                 case EXPANDED -> shape.length >= 1 && shape[0] > 1;
             };
         }
+
+        /** True when the view of this shape cannot be laid out row-major (size-1 and empty axes can). */
+        boolean scrambles(int[] shape) {
+            int n = Arr.numel(shape);
+            return switch (this) {
+                case TRANSPOSED -> shape[shape.length - 1] > 1 && shape[shape.length - 2] > 1;
+                case STRIDED, EXPANDED -> n > 0 && shape[0] > 1;
+            };
+        }
     }
 
     static boolean appliesTo(OpCase c, Kind kind) {
@@ -49,6 +59,9 @@ final class NonContiguous {
         for (int i = 0; i < vals.length; i++) {
             views[i] = kind.appliesTo(c.shapes[i]) ? view(kind, vals[i], c.shapes[i]) : Tensor.of(vals[i], c.shapes[i]);
             assertClose(c + " " + kind.label + " input " + i, vals[i], views[i].toDoubleArray(), 0, 0);
+            if (kind.appliesTo(c.shapes[i]) && kind.scrambles(c.shapes[i])) {
+                assertFalse(views[i].isContiguous(), c + " " + kind.label + ": input " + i + " should be a non-contiguous view");
+            }
             views[i].requiresGrad(c.row.isDifferentiable(i));
         }
         Modes.Run expected = Modes.reverse(c, plain);

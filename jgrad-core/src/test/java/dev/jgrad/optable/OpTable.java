@@ -18,6 +18,7 @@ public final class OpTable {
     public static final long[] SEEDS = {1, 2, 3};
 
     private static final List<OpSpec> ALL = build();
+    private static final List<OpSpec> NON_DIFFERENTIABLE = NonDifferentiableRows.rows();
 
     private OpTable() {
     }
@@ -37,21 +38,31 @@ public final class OpTable {
         return ALL;
     }
 
-    /** The rows selected by the {@code ops} system property (all when unset). */
-    public static List<OpSpec> selected() {
+    /** Rows of public ops without a derivative (comparisons, argmax/argmin): value checks only. */
+    public static List<OpSpec> nonDifferentiable() {
+        return NON_DIFFERENTIABLE;
+    }
+
+    /** The rows of {@code rows} selected by the {@code ops} system property (all when unset). */
+    static List<OpSpec> selected(List<OpSpec> rows) {
         String filter = System.getProperty("ops", "").trim();
         if (filter.isEmpty()) {
-            return ALL;
+            return rows;
         }
         Set<String> names = Arrays.stream(filter.split(",")).map(String::trim).collect(Collectors.toSet());
         boolean exclude = names.stream().allMatch(n -> n.startsWith("-"));
-        return ALL.stream().filter(r -> exclude ? !names.contains("-" + r.name) : names.contains(r.name)).toList();
+        return rows.stream().filter(r -> exclude ? !names.contains("-" + r.name) : names.contains(r.name)).toList();
     }
 
-    /** Every selected row × shape tuple × seed. */
+    /** Every selected differentiable row × shape tuple × seed. */
     public static List<OpCase> cases() {
+        return cases(ALL);
+    }
+
+    /** Every selected row of {@code rows} × shape tuple × seed. */
+    public static List<OpCase> cases(List<OpSpec> rows) {
         List<OpCase> out = new ArrayList<>();
-        for (OpSpec row : selected()) {
+        for (OpSpec row : selected(rows)) {
             for (int[][] shapes : row.shapes) {
                 for (long seed : SEEDS) {
                     out.add(new OpCase(row, shapes, seed));
