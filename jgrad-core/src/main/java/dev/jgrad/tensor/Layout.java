@@ -22,6 +22,13 @@ public record Layout(int[] shape, int[] strides, int offset) {
 
     /** True when the elements are laid out densely in row-major order starting at the offset. */
     public boolean isContiguous() {
+        // An empty array has no element out of place (as NumPy); without this, reshape of an
+        // empty tensor took the no-copy path for strided views and ran off the shape arrays.
+        for (int d : shape) {
+            if (d == 0) {
+                return true;
+            }
+        }
         int expected = 1;
         for (int d = shape.length - 1; d >= 0; d--) {
             if (shape[d] != 1 && strides[d] != expected) {
