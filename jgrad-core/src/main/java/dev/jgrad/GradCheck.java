@@ -184,7 +184,7 @@ public final class GradCheck {
 
         /** ⟨f(values), v⟩ without recording a graph. */
         private double dotWithCotangent(double[][] values) {
-            try (GradScope ignored = Tensor.noGrad()) {
+            try (GradScope _ = Tensor.noGrad()) {
                 return dot(apply(leaves(values, false)).toDoubleArray(), cotangent.toDoubleArray());
             }
         }
@@ -227,7 +227,7 @@ public final class GradCheck {
                 double[] u = Tensor.randn(rng, DType.FLOAT64, shapes[i]).toDoubleArray();
                 ForwardTag tag = new ForwardTag();
                 Tensor jvp;
-                try (GradScope ignored = Tensor.noGrad()) {
+                try (GradScope _ = Tensor.noGrad()) {
                     Tensor[] in = leaves(x, false);
                     Autograd.seedTangent(in[i], tag, Tensor.of(u, shapes[i]));
                     jvp = Autograd.tangentOf(apply(in), tag);
@@ -293,7 +293,7 @@ public final class GradCheck {
             double[][] values = x.clone();
             double[] plus;
             double[] minus;
-            try (GradScope ignored = Tensor.noGrad()) {
+            try (GradScope _ = Tensor.noGrad()) {
                 values[i] = axpy(x[i], h, u);
                 plus = apply(leaves(values, false)).toDoubleArray();
                 values[i] = axpy(x[i], -h, u);

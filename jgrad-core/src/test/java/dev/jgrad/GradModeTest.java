@@ -19,7 +19,7 @@ class GradModeTest {
     void noGradStopsRecordingAndRestoresOnClose() {
         Tensor x = Tensor.ones(2).requiresGrad(true);
         assertTrue(Tensor.isGradEnabled());
-        try (GradScope scope = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             Tensor y = x.mul(2.0);
             assertFalse(y.requiresGrad());
             assertNull(y.opName());
@@ -31,11 +31,11 @@ class GradModeTest {
 
     @Test
     void nestedScopesRestoreTheOuterSetting() {
-        try (GradScope outer = Tensor.noGrad()) {
-            try (GradScope inner = Tensor.enableGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
+            try (GradScope _ = Tensor.enableGrad()) {
                 assertTrue(Tensor.isGradEnabled());
                 assertTrue(Tensor.ones(1).requiresGrad(true).exp().requiresGrad());
-                try (GradScope innermost = Tensor.noGrad()) {
+                try (GradScope _ = Tensor.noGrad()) {
                     assertFalse(Tensor.isGradEnabled());
                 }
                 assertTrue(Tensor.isGradEnabled());
@@ -49,7 +49,7 @@ class GradModeTest {
     void closingTwiceIsHarmless() {
         GradScope s = Tensor.noGrad();
         s.close();
-        try (GradScope again = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             s.close();
             assertFalse(Tensor.isGradEnabled());
         }
@@ -72,7 +72,7 @@ class GradModeTest {
             }
         });
         other.start();
-        try (GradScope scope = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             inScope.countDown();
             checked.await();
             assertFalse(Tensor.ones(1).requiresGrad(true).exp().requiresGrad());

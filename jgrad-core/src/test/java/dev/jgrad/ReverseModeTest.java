@@ -116,14 +116,13 @@ class ReverseModeTest {
         Tensor intermediate = x.exp();
         WeakReference<Tensor> ref = new WeakReference<>(intermediate);
         Tensor y = intermediate.sin().sum();
-        Node sinNode = y.meta().gradFn();
+        Node sumNode = y.meta().gradFn();
         intermediate = null;
         // Before backward the graph (y → sum → sin → exp output) keeps the intermediate alive.
         System.gc();
         assertNotNull(ref.get());
         y.backward();
-        assertTrue(sinNode.isReleased());
-        assertTrue(y.meta().gradFn().isReleased());
+        assertTrue(sumNode.isReleased());
         for (int i = 0; i < 50 && ref.get() != null; i++) {
             System.gc();
             Thread.sleep(10);

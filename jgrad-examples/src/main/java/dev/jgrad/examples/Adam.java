@@ -40,7 +40,7 @@ final class Adam {
         steps++;
         double correction1 = 1 - Math.pow(BETA1, steps);
         double correction2 = 1 - Math.pow(BETA2, steps);
-        try (GradScope noGrad = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             for (int i = 0; i < params.length; i++) {
                 Tensor g = params[i].grad();
                 firstMoment[i] = firstMoment[i].mul(BETA1).add(g.mul(1 - BETA1));

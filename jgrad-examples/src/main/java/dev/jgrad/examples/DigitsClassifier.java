@@ -103,14 +103,14 @@ public final class DigitsClassifier {
     }
 
     private static double evaluateLoss(Tensor x, Tensor y, Adam adam) {
-        try (GradScope noGrad = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             return loss(logits(x, adam.param(0), adam.param(1)), y).item();
         }
     }
 
     private static double accuracy(Tensor x, Data all, int[] order, int from, Adam adam) {
         double[] z;
-        try (GradScope noGrad = Tensor.noGrad()) {
+        try (GradScope _ = Tensor.noGrad()) {
             z = logits(x, adam.param(0), adam.param(1)).toDoubleArray();
         }
         int correct = 0;
