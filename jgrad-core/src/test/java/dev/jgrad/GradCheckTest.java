@@ -103,6 +103,27 @@ class GradCheckTest {
     }
 
     @Test
+    void emptyAndZeroDimensionalTensors() {
+        assertTrue(GradCheck.check(in -> in[0].sum(), ALL, Tensor.zeros(0, 3)).passed());
+        assertTrue(GradCheck.check(in -> in[0].exp().mul(in[1]), ALL, Tensor.scalar(0.3), Tensor.randn(2, 2)).passed());
+        GradCheck.Result wrong = GradCheck.check(in -> squareWithWrongVjp(in[0]), Tensor.scalar(0.7));
+        assertFalse(wrong.passed());
+        assertEquals(0, wrong.worstIndex().length);
+    }
+
+    @Test
+    void worstElementIsReportedAsAMultiIndex() {
+        Tensor x = Tensor.zeros(2, 3);
+        // Only element [1, 2] has a wrong derivative: the rule's factor 3 instead of 2 matters where x ≠ 0.
+        Tensor at = Tensor.of(new double[] {0, 0, 0, 0, 0, 1.5}, 2, 3);
+        GradCheck.Result r = GradCheck.check(in -> squareWithWrongVjp(in[0]), GradCheck.Options.DEFAULT.withForward(false), at);
+        assertFalse(r.passed());
+        assertArrayEquals(new int[] {1, 2}, r.worstIndex());
+        assertTrue(r.message().contains("element [1, 2]"), r.message());
+        assertTrue(GradCheck.check(in -> squareWithWrongVjp(in[0]), x).passed(), "at x = 0 the wrong factor is invisible");
+    }
+
+    @Test
     void refusesBadArguments() {
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(in -> in[0]));
         assertThrows(IllegalArgumentException.class, () -> GradCheck.check(null, Tensor.ones(1)));
