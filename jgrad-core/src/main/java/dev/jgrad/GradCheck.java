@@ -6,6 +6,8 @@ import dev.jgrad.autograd.ForwardTag;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import java.util.random.RandomGenerator;
 
 /**
  * Checks a function's derivatives against central finite differences, like PyTorch's
@@ -147,7 +149,7 @@ public final class GradCheck {
         private final Options options;
         private final double[][] x;
         private final int[][] shapes;
-        private final java.util.random.RandomGenerator rng;
+        private final RandomGenerator rng;
         private final Worst worst;
         private Tensor cotangent;
         private double[][] reverseGrads;
@@ -276,7 +278,7 @@ public final class GradCheck {
         }
 
         /** (φ(x + ε eⱼ) − φ(x − ε eⱼ)) / 2ε for element j of input i. */
-        private double centralDifference(int i, int j, java.util.function.ToDoubleFunction<double[][]> phi) {
+        private double centralDifference(int i, int j, ToDoubleFunction<double[][]> phi) {
             double[][] values = x.clone();
             values[i] = x[i].clone();
             double h = options.eps();
