@@ -17,12 +17,14 @@ public final class Format {
         double[] all = a.toDoubleArray();
         NumberStyle style = NumberStyle.of(all);
         int[] shape = a.shapeRef();
-        if (shape.length == 0) {
+        if (a.numel() == 0) {
+            sb.append("[]");
+        } else if (shape.length == 0) {
             sb.append(style.render(all[0]));
         } else {
             appendAxis(sb, all, shape, Shapes.contiguousStrides(shape), 0, 0, style, summarise, 7);
         }
-        if (a.numel() == 0) {
+        if (a.numel() == 0 && shape.length != 1) {
             sb.append(", size=").append(Shapes.str(shape));
         }
         sb.append(", dtype=").append(a.dtype());
@@ -62,28 +64,56 @@ public final class Format {
         sb.append(']');
     }
 
-    /** Fixed four decimals, or scientific notation when magnitudes are very large or small. */
-    private record NumberStyle(boolean scientific) {
+    /**
+     * Fixed four decimals, or scientific notation when magnitudes are very large or small; every
+     * entry right-aligned to the widest one, as PyTorch does, so columns line up.
+     */
+    private record NumberStyle(boolean scientific, int width) {
         static NumberStyle of(double[] values) {
             double maxAbs = 0;
             double minAbs = Double.POSITIVE_INFINITY;
+            // The widest entry is an extreme magnitude of either sign (or zero, or a non-finite value).
+            double[] extremes = {Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+            int nonFiniteWidth = 0;
             for (double v : values) {
-                if (Double.isFinite(v) && v != 0) {
-                    maxAbs = Math.max(maxAbs, Math.abs(v));
-                    minAbs = Math.min(minAbs, Math.abs(v));
+                if (!Double.isFinite(v)) {
+                    nonFiniteWidth = Math.max(nonFiniteWidth, v == Double.NEGATIVE_INFINITY ? 4 : 3);
+                    continue;
+                }
+                int side = v > 0 ? 0 : v < 0 ? 2 : 4;
+                if (side == 4) {
+                    extremes[4] = 0;
+                    continue;
+                }
+                maxAbs = Math.max(maxAbs, Math.abs(v));
+                minAbs = Math.min(minAbs, Math.abs(v));
+                if (!(Math.abs(extremes[side]) >= Math.abs(v))) {
+                    extremes[side] = v;
+                }
+                if (!(Math.abs(extremes[side + 1]) <= Math.abs(v))) {
+                    extremes[side + 1] = v;
                 }
             }
-            return new NumberStyle(maxAbs >= 1e8 || (minAbs < 1e-4 && maxAbs > 0));
+            NumberStyle unpadded = new NumberStyle(maxAbs >= 1e8 || (minAbs < 1e-4 && maxAbs > 0), 0);
+            int width = nonFiniteWidth;
+            for (double e : extremes) {
+                if (!Double.isNaN(e)) {
+                    width = Math.max(width, unpadded.render(e).length());
+                }
+            }
+            return new NumberStyle(unpadded.scientific(), width);
         }
 
         String render(double v) {
+            String s;
             if (Double.isNaN(v)) {
-                return "nan";
+                s = "nan";
+            } else if (Double.isInfinite(v)) {
+                s = v > 0 ? "inf" : "-inf";
+            } else {
+                s = String.format(java.util.Locale.ROOT, scientific ? "%.4e" : "%.4f", v);
             }
-            if (Double.isInfinite(v)) {
-                return v > 0 ? "inf" : "-inf";
-            }
-            return scientific ? String.format(java.util.Locale.ROOT, "%.4e", v) : String.format(java.util.Locale.ROOT, "%.4f", v);
+            return s.length() >= width ? s : " ".repeat(width - s.length()) + s;
         }
     }
 }
