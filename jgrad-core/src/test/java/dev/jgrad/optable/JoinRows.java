@@ -60,13 +60,13 @@ final class JoinRows {
                         .ref(a -> {
                             int n = a[0].shape()[0];
                             int[] pick = {2, 0, n - 1, 0};
-                            int[] out = a[0].shape();
+                            int[] out = a[0].shape().clone();
                             out[0] = 4;
                             return Ref.take(a[0], 0, out, idx -> pick[idx[0]]);
                         }),
                 op("indexSelect", "axis 1, 1 1", a -> a[0].indexSelect(1, 1, 1)).shapes(s(2, 3), s(0, 3))
                         .ref(a -> {
-                            int[] out = a[0].shape();
+                            int[] out = a[0].shape().clone();
                             out[1] = 2;
                             return Ref.take(a[0], 1, out, idx -> 1);
                         }),
