@@ -360,6 +360,9 @@ public final class Tensor {
 
     /** This tensor converted to {@code dtype} (differentiable; this tensor when already of that dtype). */
     public Tensor to(DType dtype) {
+        if (dtype == null) {
+            throw new IllegalArgumentException("to: dtype is null (tensor shape " + dev.jgrad.tensor.Shapes.str(value.shapeRef()) + ")");
+        }
         return UnaryOps.cast(this, dtype);
     }
 
@@ -416,19 +419,19 @@ public final class Tensor {
     // ------------------------------------------------------------------ element-wise binary (broadcasting)
 
     /** this + other. */
-    public Tensor add(Tensor other) { return BinaryOps.add(this, other); }
+    public Tensor add(Tensor other) { return BinaryOps.add(this, operand("add", other)); }
     /** this − other. */
-    public Tensor sub(Tensor other) { return BinaryOps.sub(this, other); }
+    public Tensor sub(Tensor other) { return BinaryOps.sub(this, operand("sub", other)); }
     /** this · other (element-wise). */
-    public Tensor mul(Tensor other) { return BinaryOps.mul(this, other); }
+    public Tensor mul(Tensor other) { return BinaryOps.mul(this, operand("mul", other)); }
     /** this / other. */
-    public Tensor div(Tensor other) { return BinaryOps.div(this, other); }
+    public Tensor div(Tensor other) { return BinaryOps.div(this, operand("div", other)); }
     /** thisᵒᵗʰᵉʳ; the gradient for the exponent needs this &gt; 0 (it is 0 where this = 0). */
-    public Tensor pow(Tensor exponent) { return BinaryOps.pow(this, exponent); }
+    public Tensor pow(Tensor exponent) { return BinaryOps.pow(this, operand("pow", exponent)); }
     /** Element-wise maximum; ties send half the gradient to each side. */
-    public Tensor maximum(Tensor other) { return BinaryOps.maximum(this, other); }
+    public Tensor maximum(Tensor other) { return BinaryOps.maximum(this, operand("maximum", other)); }
     /** Element-wise minimum; ties send half the gradient to each side. */
-    public Tensor minimum(Tensor other) { return BinaryOps.minimum(this, other); }
+    public Tensor minimum(Tensor other) { return BinaryOps.minimum(this, operand("minimum", other)); }
     /** this + c. */
     public Tensor add(double c) { return BinaryOps.addScalar(this, c); }
     /** this − c. */
@@ -443,18 +446,20 @@ public final class Tensor {
     public Tensor clamp(double min, double max) { return BinaryOps.clamp(this, min, max); }
 
     /** Picks {@code a} where {@code condition} is non-zero and {@code b} elsewhere (all three broadcast). */
-    public static Tensor where(Tensor condition, Tensor a, Tensor b) { return BinaryOps.where(condition, a, b); }
+    public static Tensor where(Tensor condition, Tensor a, Tensor b) {
+        return BinaryOps.where(argument("where", "condition", condition), argument("where", "a", a), argument("where", "b", b));
+    }
 
     /** Mask (1 where this &gt; other, else 0); not differentiable. */
-    public Tensor gt(Tensor other) { return BinaryOps.compare("gt", this, other); }
+    public Tensor gt(Tensor other) { return BinaryOps.compare("gt", this, operand("gt", other)); }
     /** Mask of this ≥ other. */
-    public Tensor ge(Tensor other) { return BinaryOps.compare("ge", this, other); }
+    public Tensor ge(Tensor other) { return BinaryOps.compare("ge", this, operand("ge", other)); }
     /** Mask of this &lt; other. */
-    public Tensor lt(Tensor other) { return BinaryOps.compare("lt", this, other); }
+    public Tensor lt(Tensor other) { return BinaryOps.compare("lt", this, operand("lt", other)); }
     /** Mask of this ≤ other. */
-    public Tensor le(Tensor other) { return BinaryOps.compare("le", this, other); }
+    public Tensor le(Tensor other) { return BinaryOps.compare("le", this, operand("le", other)); }
     /** Mask of this = other. */
-    public Tensor eq(Tensor other) { return BinaryOps.compare("eq", this, other); }
+    public Tensor eq(Tensor other) { return BinaryOps.compare("eq", this, operand("eq", other)); }
     /** Mask of this &gt; c. */
     public Tensor gt(double c) { return gt(scalar(c, dtype())); }
     /** Mask of this ≥ c. */
@@ -541,24 +546,24 @@ public final class Tensor {
      * promoted to a row (left) or column (right) and the added axis removed, and N-D operands are
      * stacks of matrices whose batch axes broadcast.
      */
-    public Tensor matmul(Tensor other) { return Linalg.matmul(this, other); }
+    public Tensor matmul(Tensor other) { return Linalg.matmul(this, operand("matmul", other)); }
     /** Dot product of two 1-D tensors of equal length. */
-    public Tensor dot(Tensor other) { return Linalg.dot(this, other); }
+    public Tensor dot(Tensor other) { return Linalg.dot(this, operand("dot", other)); }
     /** Outer product of two 1-D tensors: shape [n, m]. */
-    public Tensor outer(Tensor other) { return Linalg.outer(this, other); }
+    public Tensor outer(Tensor other) { return Linalg.outer(this, operand("outer", other)); }
     /** Swaps the last two axes (a view); needs ndim ≥ 2. */
     public Tensor mT() { return ShapeOps.transpose(this, -2, -1); }
 
     // ------------------------------------------------------------------ shape
 
     /** Same elements, new shape (one entry may be −1); a view when the strides allow. */
-    public Tensor reshape(int... shape) { return ShapeOps.reshape(this, shape); }
+    public Tensor reshape(int... shape) { return ShapeOps.reshape(this, ints("reshape", "shape", shape)); }
     /** Flattens to 1-D. */
     public Tensor flatten() { return ShapeOps.flatten(this, 0, -1); }
     /** Flattens axes {@code start..end} (inclusive) into one. */
     public Tensor flatten(int start, int end) { return ShapeOps.flatten(this, start, end); }
     /** Reorders axes: result axis i is input axis perm[i] (a view). */
-    public Tensor permute(int... perm) { return ShapeOps.permute(this, perm); }
+    public Tensor permute(int... perm) { return ShapeOps.permute(this, ints("permute", "perm", perm)); }
     /** Swaps two axes (a view). */
     public Tensor transpose(int a, int b) { return ShapeOps.transpose(this, a, b); }
     /** Removes every size-1 axis (a view). */
@@ -568,35 +573,35 @@ public final class Tensor {
     /** Inserts a size-1 axis at position {@code axis} (−ndim−1 ≤ axis ≤ ndim) (a view). */
     public Tensor unsqueeze(int axis) { return ShapeOps.unsqueeze(this, axis); }
     /** Broadcast view to {@code shape} (stride 0 on repeated axes); gradient sums back. */
-    public Tensor broadcastTo(int... shape) { return ShapeOps.broadcastTo(this, shape); }
+    public Tensor broadcastTo(int... shape) { return ShapeOps.broadcastTo(this, ints("broadcastTo", "shape", shape)); }
     /** Like {@link #broadcastTo}, but −1 keeps an existing size (PyTorch's expand). */
-    public Tensor expand(int... shape) { return ShapeOps.expand(this, shape); }
+    public Tensor expand(int... shape) { return ShapeOps.expand(this, ints("expand", "shape", shape)); }
     /** Elements {@code start, start+1, …} before {@code stop} along {@code axis}; indices clamp as in Python. */
     public Tensor slice(int axis, int start, int stop) { return ShapeOps.slice(this, axis, start, stop, 1); }
     /** Every {@code step}-th element from {@code start} before {@code stop} along {@code axis} (step &gt; 0). */
     public Tensor slice(int axis, int start, int stop, int step) { return ShapeOps.slice(this, axis, start, stop, step); }
 
     /** Joins tensors of equal shape except along {@code axis}. */
-    public static Tensor concat(int axis, Tensor... tensors) { return Joins.concat(axis, tensors); }
+    public static Tensor concat(int axis, Tensor... tensors) { return Joins.concat(axis, arguments("concat", tensors)); }
     /** Joins tensors of equal shape except along {@code axis}. */
-    public static Tensor concat(int axis, List<Tensor> tensors) { return Joins.concat(axis, tensors.toArray(Tensor[]::new)); }
+    public static Tensor concat(int axis, List<Tensor> tensors) { return Joins.concat(axis, arguments("concat", list("concat", tensors))); }
     /** Stacks tensors of equal shape along a new axis. */
-    public static Tensor stack(int axis, Tensor... tensors) { return Joins.stack(axis, tensors); }
+    public static Tensor stack(int axis, Tensor... tensors) { return Joins.stack(axis, arguments("stack", tensors)); }
     /** Stacks tensors of equal shape along a new axis. */
-    public static Tensor stack(int axis, List<Tensor> tensors) { return Joins.stack(axis, tensors.toArray(Tensor[]::new)); }
+    public static Tensor stack(int axis, List<Tensor> tensors) { return Joins.stack(axis, arguments("stack", list("stack", tensors))); }
     /** Splits into pieces of {@code size} along {@code axis} (the last may be smaller); views. */
     public List<Tensor> split(int size, int axis) { return Joins.split(this, size, axis); }
     /** Splits into pieces of the given sizes (which must add up to the axis length). */
-    public List<Tensor> split(int[] sizes, int axis) { return Joins.split(this, sizes, axis); }
+    public List<Tensor> split(int[] sizes, int axis) { return Joins.split(this, ints("split", "sizes", sizes), axis); }
     /** Splits into {@code chunks} nearly equal pieces along {@code axis} (PyTorch's chunk). */
     public List<Tensor> chunk(int chunks, int axis) { return Joins.chunk(this, chunks, axis); }
     /** Picks the entries {@code indices} (repeats allowed, negatives count from the end) along {@code axis}. */
-    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, indices); }
+    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, ints("indexSelect", "indices", indices)); }
     /**
      * {@code out[i][j][k] = this[index[i][j][k]][j][k]} for axis 0 (and likewise for other axes):
      * {@code index} holds integral values and has this tensor's rank.
      */
-    public Tensor gather(int axis, Tensor index) { return Joins.gather(this, axis, index); }
+    public Tensor gather(int axis, Tensor index) { return Joins.gather(this, axis, operand("gather", index)); }
     /** Pads each axis d with {@code widths[d][0]} values before and {@code widths[d][1]} after. */
     public Tensor pad(int[][] widths, double value) { return Joins.pad(this, widths, value); }
 
@@ -611,13 +616,58 @@ public final class Tensor {
     /** Cross-entropy with the given reduction (NONE gives one loss per sample). */
     public Tensor crossEntropy(int[] labels, Reduction reduction) { return Losses.crossEntropy(this, labels, reduction); }
     /** Mean squared error against {@code target} (shapes broadcast). */
-    public Tensor mse(Tensor target) { return Losses.mse(this, target, Reduction.MEAN); }
+    public Tensor mse(Tensor target) { return Losses.mse(this, operand("mse", target), Reduction.MEAN); }
     /** Squared error with the given reduction. */
-    public Tensor mse(Tensor target, Reduction reduction) { return Losses.mse(this, target, reduction); }
+    public Tensor mse(Tensor target, Reduction reduction) { return Losses.mse(this, operand("mse", target), reduction); }
     /** Mean binary cross-entropy of logits against targets in [0, 1], computed stably. */
-    public Tensor binaryCrossEntropyWithLogits(Tensor target) { return Losses.binaryCrossEntropyWithLogits(this, target, Reduction.MEAN); }
+    public Tensor binaryCrossEntropyWithLogits(Tensor target) {
+        return Losses.binaryCrossEntropyWithLogits(this, operand("binaryCrossEntropyWithLogits", target), Reduction.MEAN);
+    }
     /** Binary cross-entropy of logits with the given reduction. */
     public Tensor binaryCrossEntropyWithLogits(Tensor target, Reduction reduction) {
-        return Losses.binaryCrossEntropyWithLogits(this, target, reduction);
+        return Losses.binaryCrossEntropyWithLogits(this, operand("binaryCrossEntropyWithLogits", target), reduction);
+    }
+
+    // ------------------------------------------------------------------ argument checks
+
+    /** The other operand of a binary op; null is refused with the op and this tensor's shape. */
+    private Tensor operand(String op, Tensor other) {
+        if (other == null) {
+            throw new IllegalArgumentException(op + ": the other operand is null (this tensor has shape "
+                    + dev.jgrad.tensor.Shapes.str(value.shapeRef()) + ")");
+        }
+        return other;
+    }
+
+    private static Tensor argument(String op, String name, Tensor t) {
+        if (t == null) {
+            throw new IllegalArgumentException(op + ": argument '" + name + "' is null");
+        }
+        return t;
+    }
+
+    private static Tensor[] arguments(String op, Tensor[] tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": the tensor array is null");
+        }
+        for (int i = 0; i < tensors.length; i++) {
+            argument(op, "tensors[" + i + "]", tensors[i]);
+        }
+        return tensors;
+    }
+
+    private static Tensor[] list(String op, List<Tensor> tensors) {
+        if (tensors == null) {
+            throw new IllegalArgumentException(op + ": the tensor list is null");
+        }
+        return tensors.toArray(Tensor[]::new);
+    }
+
+    private int[] ints(String op, String name, int[] values) {
+        if (values == null) {
+            throw new IllegalArgumentException(op + ": " + name + " is null (tensor shape "
+                    + dev.jgrad.tensor.Shapes.str(value.shapeRef()) + ")");
+        }
+        return values;
     }
 }

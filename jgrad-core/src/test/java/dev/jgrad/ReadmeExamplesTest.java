@@ -75,6 +75,30 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void trainingStep() {
+        Tensor xb = Tensor.randn(7, 4, 3);
+        int[] yb = {0, 2, 1, 2};
+        Tensor w1 = Tensor.randn(1, 3, 8).mul(0.5).requiresGrad(true);
+        Tensor b1 = Tensor.zeros(8).requiresGrad(true);
+        Tensor w2 = Tensor.randn(2, 8, 3).mul(0.5).requiresGrad(true);
+        Tensor logits = xb.matmul(w1).add(b1).relu().matmul(w2);
+        assertArrayEquals(new int[] {4, 3}, logits.shape());
+        Tensor ce = logits.crossEntropy(yb);
+        ce.backward();
+        assertArrayEquals(new int[] {3, 8}, w1.grad().shape());
+        assertArrayEquals(new int[] {8}, b1.grad().shape());
+        Tensor before = w1;
+        try (GradScope _ = Tensor.noGrad()) {
+            w1 = w1.sub(w1.grad().mul(0.1)).requiresGrad(true);
+        }
+        assertTrue(w1.isLeaf());
+        // The step lowers the loss for a small enough learning rate.
+        double after = xb.matmul(w1).add(b1).relu().matmul(w2).crossEntropy(yb).item();
+        assertTrue(after < ce.item(), "loss " + ce.item() + " -> " + after);
+        assertTrue(before.grad().numel() == 24);
+    }
+
+    @Test
     void gradCheck() {
         Tensor in0 = Tensor.randn(1, 3, 4);
         Tensor in1 = Tensor.randn(2, 4);
