@@ -651,7 +651,7 @@ public final class Tensor {
             throw new IllegalArgumentException(op + ": the tensor array is null");
         }
         for (int i = 0; i < tensors.length; i++) {
-            argument(op, "tensors[" + i + "]", tensors[i]);
+            argument(op, "tensor " + i, tensors[i]);
         }
         return tensors;
     }
