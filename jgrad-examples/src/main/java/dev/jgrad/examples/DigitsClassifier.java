@@ -11,22 +11,36 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.zip.GZIPInputStream;
 
 /**
- * One-vs-rest logistic regression on the UCI handwritten digits (8×8 images, classes 0–9), written
- * with element-wise ops, broadcasting and sums only: logits[n, k] = Σⱼ x[n, j]·W[k, j] + b[k] is a
- * broadcast product [N, 1, 64]·[10, 64] summed over the last axis, and the loss is the binary
- * cross-entropy softplus(z) − y·z of every (sample, class) pair.
+ * A 64-32-10 multilayer perceptron on the UCI handwritten digits (8×8 images, classes 0–9),
+ * written the way a PyTorch user would: h = tanh(x·W1 + b1), logits = h·W2 + b2, loss = mean
+ * cross-entropy of the logits against the labels; trained by reverse mode and Adam on shuffled
+ * mini-batches (picked with indexSelect), evaluated under {@link Tensor#noGrad()} with argmax.
  */
 public final class DigitsClassifier {
     static final int PIXELS = 64;
+    static final int HIDDEN = 32;
     static final int CLASSES = 10;
+    static final int TRAIN_SIZE = 1500;
+    static final int BATCH = 50;
+    static final double LEARNING_RATE = 0.01;
 
-    /** Held-out accuracy and the training loss before and after. */
-    public record Result(double testAccuracy, double initialLoss, double finalLoss, int trainSize, int testSize) {
+    /**
+     * Held-out accuracy, the full training loss before and after training, and the held-out
+     * confusion matrix: {@code confusion[true][predicted]} counts test images.
+     */
+    public record Result(double testAccuracy, double initialLoss, double finalLoss, int trainSize, int testSize,
+                         int[][] confusion) {
+        /** Fraction of the test images of class {@code k} that were classified as {@code k}. */
+        public double classAccuracy(int k) {
+            int total = Arrays.stream(confusion[k]).sum();
+            return total == 0 ? Double.NaN : (double) confusion[k][k] / total;
+        }
     }
 
     /** Images (pixels scaled to [0, 1]) and labels. */
@@ -63,87 +77,84 @@ public final class DigitsClassifier {
         return new Data(images.toArray(double[][]::new), labels.stream().mapToInt(Integer::intValue).toArray());
     }
 
-    /** logits [N, 10] of images [N, 64] for weights [10, 64] and bias [10]. */
-    static Tensor logits(Tensor images, Tensor weights, Tensor bias) {
-        return images.unsqueeze(1).mul(weights).sum(-1).add(bias);
-    }
-
-    /** Mean binary cross-entropy of every (sample, class) logit against the one-hot labels, stably. */
-    static Tensor loss(Tensor logits, Tensor oneHot) {
-        return logits.softplus().sub(oneHot.mul(logits)).mean();
+    /** logits [N, 10] of images [N, 64] through the parameters (W1 [64, 32], b1 [32], W2 [32, 10], b2 [10]). */
+    static Tensor logits(Tensor images, Adam params) {
+        Tensor hidden = images.matmul(params.param(0)).add(params.param(1)).tanh();
+        return hidden.matmul(params.param(2)).add(params.param(3));
     }
 
     /**
-     * Shuffles with {@code seed}, holds out 297 images, trains on the other 1,500 with Adam on
-     * mini-batches for {@code epochs}, and reports the held-out accuracy.
+     * Shuffles with {@code seed}, holds out the last 297 images, trains on the other 1,500 with
+     * Adam on mini-batches of 50 for {@code epochs} (reshuffled every epoch), and reports the
+     * held-out accuracy and confusion matrix.
      */
     public static Result run(long seed, int epochs, PrintStream out) {
         Data all = load();
-        int[] order = permutation(all.size(), Tensor.rand(seed, all.size()).toDoubleArray());
-        int trainSize = 1500;
-        int batch = 100;
-        Adam adam = new Adam(0.05, Tensor.zeros(CLASSES, PIXELS), Tensor.zeros(CLASSES));
-        Tensor trainX = images(all, order, 0, trainSize);
-        Tensor trainY = oneHot(all, order, 0, trainSize);
+        int[] order = permutation(all.size(), seed);
+        int[] trainRows = Arrays.copyOfRange(order, 0, TRAIN_SIZE);
+        int[] testRows = Arrays.copyOfRange(order, TRAIN_SIZE, all.size());
+        Tensor images = Tensor.of(all.images());
+        Tensor trainX = images.indexSelect(0, trainRows);
+        int[] trainY = pick(all.labels(), trainRows);
+
+        // Weights ~ N(0, 1/fan_in) keep tanh out of saturation at the start; biases start at zero.
+        Adam adam = new Adam(LEARNING_RATE,
+                Tensor.randn(seed + 1, PIXELS, HIDDEN).div(Math.sqrt(PIXELS)), Tensor.zeros(HIDDEN),
+                Tensor.randn(seed + 2, HIDDEN, CLASSES).div(Math.sqrt(HIDDEN)), Tensor.zeros(CLASSES));
         double initialLoss = evaluateLoss(trainX, trainY, adam);
         for (int epoch = 1; epoch <= epochs; epoch++) {
-            for (int start = 0; start < trainSize; start += batch) {
-                loss(logits(images(all, order, start, start + batch), adam.param(0), adam.param(1)),
-                        oneHot(all, order, start, start + batch)).backward();
+            int[] shuffled = permutation(TRAIN_SIZE, seed + 100 + epoch);
+            double lossSum = 0;
+            for (int start = 0; start < TRAIN_SIZE; start += BATCH) {
+                int[] rows = Arrays.copyOfRange(shuffled, start, Math.min(start + BATCH, TRAIN_SIZE));
+                Tensor loss = logits(trainX.indexSelect(0, rows), adam).crossEntropy(pick(trainY, rows));
+                loss.backward();
                 adam.step();
+                lossSum += loss.item() * rows.length;
             }
             if (epoch % Math.max(1, epochs / 5) == 0 || epoch == epochs) {
-                out.printf(Locale.ROOT, "  epoch %3d  training loss %.4f%n", epoch, evaluateLoss(trainX, trainY, adam));
+                out.printf(Locale.ROOT, "  epoch %3d  mean mini-batch loss %.4f%n", epoch, lossSum / TRAIN_SIZE);
             }
         }
         double finalLoss = evaluateLoss(trainX, trainY, adam);
-        int testSize = all.size() - trainSize;
-        double accuracy = accuracy(images(all, order, trainSize, all.size()), all, order, trainSize, adam);
-        return new Result(accuracy, initialLoss, finalLoss, trainSize, testSize);
-    }
-
-    private static double evaluateLoss(Tensor x, Tensor y, Adam adam) {
-        try (GradScope _ = Tensor.noGrad()) {
-            return loss(logits(x, adam.param(0), adam.param(1)), y).item();
-        }
-    }
-
-    private static double accuracy(Tensor x, Data all, int[] order, int from, Adam adam) {
-        double[] z;
-        try (GradScope _ = Tensor.noGrad()) {
-            z = logits(x, adam.param(0), adam.param(1)).toDoubleArray();
-        }
+        int[][] confusion = confusion(images.indexSelect(0, testRows), pick(all.labels(), testRows), adam);
         int correct = 0;
-        for (int n = 0; n < order.length - from; n++) {
-            int best = 0;
-            for (int k = 1; k < CLASSES; k++) {
-                if (z[n * CLASSES + k] > z[n * CLASSES + best]) {
-                    best = k;
-                }
-            }
-            correct += best == all.labels()[order[from + n]] ? 1 : 0;
+        for (int k = 0; k < CLASSES; k++) {
+            correct += confusion[k][k];
         }
-        return (double) correct / (order.length - from);
+        return new Result((double) correct / testRows.length, initialLoss, finalLoss, TRAIN_SIZE, testRows.length, confusion);
     }
 
-    private static Tensor images(Data all, int[] order, int from, int to) {
-        double[] flat = new double[(to - from) * PIXELS];
-        for (int n = from; n < to; n++) {
-            System.arraycopy(all.images()[order[n]], 0, flat, (n - from) * PIXELS, PIXELS);
+    private static double evaluateLoss(Tensor x, int[] labels, Adam adam) {
+        try (GradScope _ = Tensor.noGrad()) {
+            return logits(x, adam).crossEntropy(labels).item();
         }
-        return Tensor.of(flat, to - from, PIXELS);
     }
 
-    private static Tensor oneHot(Data all, int[] order, int from, int to) {
-        double[] flat = new double[(to - from) * CLASSES];
-        for (int n = from; n < to; n++) {
-            flat[(n - from) * CLASSES + all.labels()[order[n]]] = 1;
+    /** {@code confusion[true][predicted]} over the images {@code x} with the given labels. */
+    private static int[][] confusion(Tensor x, int[] labels, Adam adam) {
+        double[] predicted;
+        try (GradScope _ = Tensor.noGrad()) {
+            predicted = logits(x, adam).argmax(1, false).toDoubleArray();
         }
-        return Tensor.of(flat, to - from, CLASSES);
+        int[][] counts = new int[CLASSES][CLASSES];
+        for (int n = 0; n < labels.length; n++) {
+            counts[labels[n]][(int) predicted[n]]++;
+        }
+        return counts;
     }
 
-    /** Fisher–Yates shuffle of 0..n−1 driven by the uniform samples {@code u}. */
-    private static int[] permutation(int n, double[] u) {
+    private static int[] pick(int[] values, int[] rows) {
+        int[] picked = new int[rows.length];
+        for (int i = 0; i < rows.length; i++) {
+            picked[i] = values[rows[i]];
+        }
+        return picked;
+    }
+
+    /** Fisher–Yates shuffle of 0..n−1 driven by uniform samples drawn from {@code seed}. */
+    private static int[] permutation(int n, long seed) {
+        double[] u = Tensor.rand(seed, n).toDoubleArray();
         int[] p = new int[n];
         for (int i = 0; i < n; i++) {
             p[i] = i;
