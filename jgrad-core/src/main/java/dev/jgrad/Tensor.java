@@ -599,7 +599,9 @@ public final class Tensor {
     public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, ints("indexSelect", "indices", indices)); }
     /**
      * {@code out[i][j][k] = this[index[i][j][k]][j][k]} for axis 0 (and likewise for other axes):
-     * {@code index} holds integral values and has this tensor's rank.
+     * {@code index} has this tensor's rank, holds integral values in [0, size(axis)), and
+     * {@code index.size(d) <= size(d)} for every other axis d (as torch.gather). The output has the
+     * index's shape; the gradient scatter-adds back (repeats accumulate); the index gets none.
      */
     public Tensor gather(int axis, Tensor index) { return Joins.gather(this, axis, operand("gather", index)); }
     /** Pads each axis d with {@code widths[d][0]} values before and {@code widths[d][1]} after. */
