@@ -56,7 +56,7 @@ public final class Creation {
         if (shape == null) {
             throw new IllegalArgumentException(op + ": shape must not be null");
         }
-        long n = Shapes.numelLong(shape);
+        long n = Shapes.numelLong(op, shape);
         if (n != length) {
             throw new IllegalArgumentException(op + ": " + length + " values do not fill shape " + Shapes.str(shape)
                     + " (" + n + " elements)");
@@ -64,10 +64,7 @@ public final class Creation {
     }
 
     public static Tensor full(double v, DType dtype, int[] shape) {
-        if (shape == null) {
-            throw new IllegalArgumentException("full: shape must not be null");
-        }
-        Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        Storage s = Storage.allocate(checkDType("full", dtype, shape), Shapes.numel("full", shape));
         if (v != 0.0) {
             if (s instanceof Storage.F64(double[] d)) {
                 Arrays.fill(d, v);
@@ -76,6 +73,14 @@ public final class Creation {
             }
         }
         return Tensor.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
+    }
+
+    private static DType checkDType(String op, DType dtype, int[] shape) {
+        if (dtype == null) {
+            throw new IllegalArgumentException(op + ": dtype must not be null (shape "
+                    + (shape == null ? "null" : Shapes.str(shape)) + ")");
+        }
+        return dtype;
     }
 
     public static Tensor arange(double start, double end, double step) {
@@ -97,8 +102,9 @@ public final class Creation {
     }
 
     public static Tensor linspace(double start, double end, int steps) {
-        if (steps < 0) {
-            throw new IllegalArgumentException("linspace: steps must be >= 0, got " + steps);
+        if (steps < 0 || steps > Shapes.MAX_ELEMENTS) {
+            throw new IllegalArgumentException("linspace: steps must be in [0, " + Shapes.MAX_ELEMENTS + "], got " + steps
+                    + " (start=" + start + ", end=" + end + ")");
         }
         double[] d = new double[steps];
         double h = steps > 1 ? (end - start) / (steps - 1) : 0;
@@ -110,7 +116,7 @@ public final class Creation {
 
     public static Tensor eye(int n, int m) {
         int[] shape = {n, m};
-        double[] d = new double[Shapes.numel(shape)];
+        double[] d = new double[Shapes.numel("eye", shape)];
         for (int i = 0; i < Math.min(n, m); i++) {
             d[i * m + i] = 1.0;
         }
@@ -123,7 +129,10 @@ public final class Creation {
     }
 
     public static Tensor rand(RandomGenerator rng, DType dtype, int[] shape) {
-        Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        Storage s = Storage.allocate(checkDType("rand", dtype, shape), Shapes.numel("rand", shape));
+        if (rng == null) {
+            throw new IllegalArgumentException("rand: the random generator must not be null (shape " + Shapes.str(shape) + ")");
+        }
         for (int i = 0; i < s.length(); i++) {
             s.set(i, rng.nextDouble());
         }
@@ -131,7 +140,10 @@ public final class Creation {
     }
 
     public static Tensor randn(RandomGenerator rng, DType dtype, int[] shape) {
-        Storage s = Storage.allocate(dtype, Shapes.numel(shape));
+        Storage s = Storage.allocate(checkDType("randn", dtype, shape), Shapes.numel("randn", shape));
+        if (rng == null) {
+            throw new IllegalArgumentException("randn: the random generator must not be null (shape " + Shapes.str(shape) + ")");
+        }
         for (int i = 0; i < s.length(); i++) {
             s.set(i, rng.nextGaussian());
         }

@@ -87,9 +87,17 @@ public final class Linalg {
         Tensor[] inputs = {a, b};
         return Autograd.record("matmul", value, inputs,
                 (y, t) -> product(t[0], b).add(product(a, t[1])),
-                (y, g) -> new Tensor[] {
-                    a.requiresGrad() ? ShapeOps.sumTo(product(g, b.mT()), a.shape()) : null,
-                    b.requiresGrad() ? ShapeOps.sumTo(product(a.mT(), g), b.shape()) : null});
+                (y, g) -> productVjp(a, b, g));
+    }
+
+    private static Tensor[] productVjp(Tensor a, Tensor b, Tensor g) {
+        if (g.numel() == 0) {
+            // An empty output has zero gradients; the batched products below could be huge, e.g. [2^31-1, 1, 1, 1].
+            return new Tensor[] {Tensor.zerosLike(a), Tensor.zerosLike(b)};
+        }
+        return new Tensor[] {
+            a.requiresGrad() ? ShapeOps.sumTo(product(g, b.mT()), a.shape()) : null,
+            b.requiresGrad() ? ShapeOps.sumTo(product(a.mT(), g), b.shape()) : null};
     }
 
     private static NDArray productValue(NDArray a, NDArray b) {
@@ -101,7 +109,7 @@ public final class Linalg {
         int n = sb[sb.length - 1];
         int[] batch = broadcastBatch(sa, sb);
         int[] outShape = withMatrix(batch, m, n);
-        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(outShape));
+        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), resultSize(sa, sb, outShape));
         NDArray result = new NDArray(out, Layout.contiguous(outShape));
         if (out.length() == 0 || k == 0) {
             return result; // nothing to compute: empty, or an empty sum (zeros)
@@ -126,6 +134,16 @@ public final class Linalg {
             }
         }
         return result;
+    }
+
+    /** Element count of the product, refusing results too large for one array with both operand shapes. */
+    private static int resultSize(int[] sa, int[] sb, int[] outShape) {
+        try {
+            return Shapes.numel(outShape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("matmul: the product of shapes " + Shapes.str(sa) + " and " + Shapes.str(sb)
+                    + " is refused: its " + e.getMessage(), e);
+        }
     }
 
     /** NumPy broadcasting of all but the last two axes; the message names both full shapes. */

@@ -13,12 +13,14 @@ public final class Losses {
     /** exp(x − logsumexp(x)) along {@code axis}: entries in [0, 1] summing to 1 along the axis. */
     public static Tensor softmax(Tensor x, int axis) {
         int d = Shapes.axis("softmax", axis, x.shape());
+        Reductions.reductionMask("softmax", new int[] {d}, x.shape());
         return x.sub(x.logsumexp(new int[] {d}, true)).exp();
     }
 
     /** x − logsumexp(x) along {@code axis}, without forming the (possibly underflowing) softmax. */
     public static Tensor logSoftmax(Tensor x, int axis) {
         int d = Shapes.axis("logSoftmax", axis, x.shape());
+        Reductions.reductionMask("logSoftmax", new int[] {d}, x.shape());
         return x.sub(x.logsumexp(new int[] {d}, true));
     }
 

@@ -22,7 +22,7 @@ public final class Reductions {
 
     public static Tensor sum(Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
-        boolean[] mask = Shapes.axesMask("sum", axes, s);
+        boolean[] mask = reductionMask("sum", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] axesCopy = axes == null ? null : axes.clone();
         Tensor[] inputs = {x};
@@ -33,8 +33,23 @@ public final class Reductions {
 
     public static Tensor mean(Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
-        boolean[] mask = Shapes.axesMask("mean", axes, s);
+        boolean[] mask = reductionMask("mean", axes, s);
         return sum(x, axes, keepDims).div((double) reducedCount(s, mask));
+    }
+
+    /**
+     * The axes mask of a reduction, refusing results too large for one array (possible when a
+     * reduced axis is empty, e.g. summing shape [0, 2147483647] over axis 0).
+     */
+    static boolean[] reductionMask(String op, int[] axes, int[] shape) {
+        boolean[] mask = Shapes.axesMask(op, axes, shape);
+        try {
+            Shapes.numel(Shapes.reducedShape(shape, mask, true));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": reducing shape " + Shapes.str(shape) + " over axes "
+                    + (axes == null ? "all" : Arrays.toString(axes)) + " is refused: the result " + e.getMessage(), e);
+        }
+        return mask;
     }
 
     /** Number of elements folded into each output element. */
@@ -95,7 +110,7 @@ public final class Reductions {
      */
     public static Tensor logsumexp(Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
-        boolean[] mask = Shapes.axesMask("logsumexp", axes, s);
+        boolean[] mask = reductionMask("logsumexp", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
         // Computed in double; the result is rounded to the input dtype once.
@@ -119,7 +134,7 @@ public final class Reductions {
      */
     public static Tensor var(Tensor x, int[] axes, boolean keepDims, int correction) {
         int[] s = x.shape();
-        boolean[] mask = Shapes.axesMask("var", axes, s);
+        boolean[] mask = reductionMask("var", axes, s);
         double divisor = Math.max(0L, reducedCount(s, mask) - (long) correction);
         Tensor centred = x.sub(mean(x, axes, true));
         return centred.square().sum(axesArg(axes), keepDims).div(divisor);
@@ -127,7 +142,7 @@ public final class Reductions {
 
     /** √var. */
     public static Tensor std(Tensor x, int[] axes, boolean keepDims, int correction) {
-        Shapes.axesMask("std", axes, x.shape());
+        reductionMask("std", axes, x.shape());
         return var(x, axes, keepDims, correction).sqrt();
     }
 
@@ -137,7 +152,7 @@ public final class Reductions {
      */
     public static Tensor norm(Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
-        boolean[] mask = Shapes.axesMask("norm", axes, s);
+        boolean[] mask = reductionMask("norm", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
         NDArray x64 = x.value().to(DType.FLOAT64);

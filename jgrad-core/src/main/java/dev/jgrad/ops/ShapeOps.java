@@ -41,7 +41,8 @@ public final class ShapeOps {
                 throw new IllegalArgumentException(op + ": invalid dimension " + target[i] + " at axis " + i + " in "
                         + Arrays.toString(shape) + " for input shape " + Shapes.str(from));
             } else {
-                known = Math.multiplyExact(known, (long) target[i]);
+                // Saturates instead of overflowing: any count past n is refused below, and a 0 still gives 0.
+                known = known > Long.MAX_VALUE / Math.max(target[i], 1) ? Long.MAX_VALUE : known * target[i];
             }
         }
         long n = Shapes.numelLong(from);
@@ -53,7 +54,8 @@ public final class ShapeOps {
             target[infer] = (int) (n / known);
         } else if (known != n) {
             throw new IllegalArgumentException(op + ": cannot reshape input shape " + Shapes.str(from) + " (" + n
-                    + " elements) to " + Arrays.toString(shape) + " (" + known + " elements)");
+                    + " elements) to " + Arrays.toString(shape) + " (" + (known == Long.MAX_VALUE ? "over 2^63" : known)
+                    + " elements)");
         }
         return target;
     }
@@ -160,12 +162,17 @@ public final class ShapeOps {
     }
 
     public static Tensor broadcastTo(Tensor x, int[] shape) {
+        return broadcastTo("broadcastTo", x, shape);
+    }
+
+    /** broadcastTo whose errors name {@code op} (expand reports as itself). */
+    private static Tensor broadcastTo(String op, Tensor x, int[] shape) {
         int[] s = x.shape();
         if (!Shapes.broadcastsTo(s, shape)) {
-            throw new IllegalArgumentException("broadcastTo: shape " + Shapes.str(s) + " cannot be broadcast to "
+            throw new IllegalArgumentException(op + ": shape " + Shapes.str(s) + " cannot be broadcast to "
                     + Shapes.str(shape));
         }
-        Shapes.numel(shape);
+        Shapes.numel(op, shape);
         if (Arrays.equals(s, shape)) {
             return x;
         }
@@ -192,7 +199,7 @@ public final class ShapeOps {
                 target[i] = s[i - lead];
             }
         }
-        return broadcastTo(x, target);
+        return broadcastTo("expand", x, target);
     }
 
     /** Sums {@code g} over broadcast axes so it has {@code shape} (the transpose of broadcasting). */

@@ -193,10 +193,11 @@ public final class NDArray {
     public NDArray slice(int axis, int start, int stop, int step) {
         int[] s = layout.shape().clone();
         int[] st = layout.strides().clone();
-        int len = stop > start ? (stop - start + step - 1) / step : 0;
+        // long: stop - start + step - 1 overflows an int for steps near Integer.MAX_VALUE.
+        int len = stop > start ? (int) (((long) stop - start + step - 1) / step) : 0;
         int off = len == 0 ? layout.offset() : layout.offset() + start * st[axis];
         s[axis] = len;
-        st[axis] = st[axis] * step;
+        st[axis] = len > 1 ? st[axis] * step : st[axis];
         return new NDArray(storage, new Layout(s, st, off));
     }
 

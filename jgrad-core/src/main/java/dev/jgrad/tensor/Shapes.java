@@ -13,7 +13,20 @@ public final class Shapes {
 
     /** Element count of a shape, in checked long arithmetic; refuses shapes too large for one array. */
     public static int numel(int[] shape) {
-        long n = numelLong(shape);
+        return fits(shape, numelLong(shape));
+    }
+
+    /** {@link #numel(int[])} of an op's shape argument: null or bad shapes are refused naming {@code op}. */
+    public static int numel(String op, int[] shape) {
+        long n = numelLong(op, shape);
+        try {
+            return fits(shape, n);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int fits(int[] shape, long n) {
         if (n > MAX_ELEMENTS) {
             throw new IllegalArgumentException("shape " + str(shape) + " has " + n
                     + " elements, more than one Java array can hold (" + MAX_ELEMENTS + ")");
@@ -21,13 +34,31 @@ public final class Shapes {
         return (int) n;
     }
 
+    /** {@link #numelLong(int[])} of an op's shape argument: null or bad shapes are refused naming {@code op}. */
+    public static long numelLong(String op, int[] shape) {
+        if (shape == null) {
+            throw new IllegalArgumentException(op + ": shape must not be null");
+        }
+        try {
+            return numelLong(shape);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(op + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Element count as a long; throws on negative dimensions or overflow of a long. */
     public static long numelLong(int[] shape) {
-        long n = 1;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("shape " + str(shape) + " has a negative dimension " + d);
             }
+        }
+        // A zero anywhere makes the count 0, even after sizes whose product alone would overflow.
+        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+            return 0;
+        }
+        long n = 1;
+        for (int d : shape) {
             try {
                 n = Math.multiplyExact(n, (long) d);
             } catch (ArithmeticException e) {
