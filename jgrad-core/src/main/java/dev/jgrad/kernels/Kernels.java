@@ -38,10 +38,16 @@ public interface Kernels {
      */
     void scatterAdd(Storage src, Layout ls, int axis, int[] index, Layout li, Storage dst, Layout ld);
 
-    /** {@code out[i] = f(x[lx(i)])}. */
+    /**
+     * {@code out[i] = f(x[lx(i)])}. Ops pass a {@link UnaryFn} where one fits, so a vectorised
+     * implementation can recognise the function; any other operator is applied element by element.
+     */
     void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out);
 
-    /** {@code out[i] = f(a[la(i)], b[lb(i)])}; {@code la} and {@code lb} have the output's shape. */
+    /**
+     * {@code out[i] = f(a[la(i)], b[lb(i)])}; {@code la} and {@code lb} have the output's shape.
+     * Ops pass a {@link BinaryFn} where one fits (recognisable by a vectorised implementation).
+     */
     void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out);
 
     /** {@code out[i] = c[lc(i)] != 0 ? a[la(i)] : b[lb(i)]}; all layouts have the output's shape. */

@@ -3,13 +3,14 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.KernelProvider;
+import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
 import dev.jgrad.tensor.Storage;
 
-import java.util.function.DoubleBinaryOperator;
 
 /**
  * Element-wise binary ops with NumPy broadcasting. Partial derivatives are written once; the
@@ -22,21 +23,21 @@ public final class BinaryOps {
 
     public static Tensor add(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("add", Values.zip("add", Double::sum, a.value(), b.value()), inputs,
+        return Autograd.record("add", Values.zip("add", BinaryFn.ADD, a.value(), b.value()), inputs,
                 (y, t) -> t[0].add(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g, b.shape())});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("sub", Values.zip("sub", (u, v) -> u - v, a.value(), b.value()), inputs,
+        return Autograd.record("sub", Values.zip("sub", BinaryFn.SUB, a.value(), b.value()), inputs,
                 (y, t) -> t[0].sub(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g.neg(), b.shape())});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("mul", Values.zip("mul", (u, v) -> u * v, a.value(), b.value()), inputs,
+        return Autograd.record("mul", Values.zip("mul", BinaryFn.MUL, a.value(), b.value()), inputs,
                 (y, t) -> t[0].mul(b).add(a.mul(t[1])),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(b), a.shape()) : null,
@@ -45,7 +46,7 @@ public final class BinaryOps {
 
     public static Tensor div(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("div", Values.zip("div", (u, v) -> u / v, a.value(), b.value()), inputs,
+        return Autograd.record("div", Values.zip("div", BinaryFn.DIV, a.value(), b.value()), inputs,
                 (y, t) -> t[0].sub(t[1].mul(y)).div(b),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.div(b), a.shape()) : null,
@@ -55,7 +56,7 @@ public final class BinaryOps {
     /** a^b; ∂/∂a = b·a^(b−1), ∂/∂b = a^b·log a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("pow", Values.zip("pow", Math::pow, a.value(), b.value()), inputs,
+        return Autograd.record("pow", Values.zip("pow", BinaryFn.POW, a.value(), b.value()), inputs,
                 (y, t) -> t[0].mul(powBase(a, b)).add(t[1].mul(powExponent(a, b, y))),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(powBase(a, b)), a.shape()) : null,
@@ -82,7 +83,7 @@ public final class BinaryOps {
     /** Share of the gradient going to {@code a}: 1 where it wins, ½ on ties, 0 where it loses. */
     private static Tensor extremum(String op, Tensor a, Tensor b, boolean max) {
         Tensor[] inputs = {a, b};
-        DoubleBinaryOperator f = max ? BinaryOps::maxValue : BinaryOps::minValue;
+        BinaryFn f = max ? BinaryFn.MAX : BinaryFn.MIN;
         return Autograd.record(op, Values.zip(op, f, a.value(), b.value()), inputs,
                 (y, t) -> {
                     Tensor wa = winnerShare(a, b, max);
@@ -100,29 +101,21 @@ public final class BinaryOps {
         return wins.add(a.eq(b).mul(0.5));
     }
 
-    private static double maxValue(double u, double v) {
-        return Math.max(u, v);
-    }
-
-    private static double minValue(double u, double v) {
-        return Math.min(u, v);
-    }
-
     public static Tensor addScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("addScalar", Values.map(v -> v + c, x.value()), inputs,
+        return Autograd.record("addScalar", Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), x.value()), inputs,
                 (y, t) -> t[0], (y, g) -> new Tensor[] {g});
     }
 
     public static Tensor mulScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("mulScalar", Values.map(v -> v * c, x.value()), inputs,
+        return Autograd.record("mulScalar", Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), x.value()), inputs,
                 (y, t) -> t[0].mul(c), (y, g) -> new Tensor[] {g.mul(c)});
     }
 
     /** x^c for a constant c; derivative c·x^(c−1) (0 when c = 0). */
     public static Tensor powScalar(Tensor x, double c) {
-        return UnaryOps.elementwise("powScalar", x, v -> Math.pow(v, c),
+        return UnaryOps.elementwise("powScalar", x, UnaryFn.of(UnaryFn.Kind.POW_SCALAR, c),
                 (in, y) -> c == 0.0 ? Tensor.zerosLike(in) : in.pow(c - 1.0).mul(c));
     }
 
@@ -131,7 +124,7 @@ public final class BinaryOps {
             throw new IllegalArgumentException("clamp: bounds must satisfy min <= max and not be NaN, got min=" + min
                     + ", max=" + max + " (input shape " + Shapes.str(x.shape()) + ")");
         }
-        return UnaryOps.elementwise("clamp", x, v -> v < min ? min : (v > max ? max : v),
+        return UnaryOps.elementwise("clamp", x, UnaryFn.of(UnaryFn.Kind.CLAMP, min, max),
                 (in, y) -> in.ge(min).mul(in.le(max)));
     }
 
@@ -157,12 +150,12 @@ public final class BinaryOps {
 
     /** Comparison masks (1.0 / 0.0 in the promoted dtype); not differentiable. */
     public static Tensor compare(String op, Tensor a, Tensor b) {
-        DoubleBinaryOperator f = switch (op) {
-            case "gt" -> (u, v) -> u > v ? 1.0 : 0.0;
-            case "ge" -> (u, v) -> u >= v ? 1.0 : 0.0;
-            case "lt" -> (u, v) -> u < v ? 1.0 : 0.0;
-            case "le" -> (u, v) -> u <= v ? 1.0 : 0.0;
-            case "eq" -> (u, v) -> u == v ? 1.0 : 0.0;
+        BinaryFn f = switch (op) {
+            case "gt" -> BinaryFn.GT;
+            case "ge" -> BinaryFn.GE;
+            case "lt" -> BinaryFn.LT;
+            case "le" -> BinaryFn.LE;
+            case "eq" -> BinaryFn.EQ;
             default -> throw new IllegalArgumentException("unknown comparison " + op);
         };
         return Autograd.constant(Values.zip(op, f, a.value(), b.value()));

@@ -3,9 +3,10 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.kernels.UnaryFn;
+import dev.jgrad.kernels.UnaryFn.Kind;
 
 import java.util.function.BinaryOperator;
-import java.util.function.DoubleUnaryOperator;
 
 /**
  * Element-wise unary ops. Each names its value function and its derivative f'(x) once, as a
@@ -13,8 +14,6 @@ import java.util.function.DoubleUnaryOperator;
  * VJP = f'(x)·ȳ (the Jacobian is diagonal).
  */
 public final class UnaryOps {
-    private static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
-    private static final double GELU_C = 0.044715;
 
     private UnaryOps() {
     }
@@ -23,7 +22,7 @@ public final class UnaryOps {
      * Applies {@code f} element-wise, recording derivative {@code d(x, y)} for both modes.
      * {@code d} is written with differentiable tensor ops, so second derivatives come for free.
      */
-    static Tensor elementwise(String op, Tensor x, DoubleUnaryOperator f, BinaryOperator<Tensor> d) {
+    static Tensor elementwise(String op, Tensor x, UnaryFn f, BinaryOperator<Tensor> d) {
         Tensor[] inputs = {x};
         return Autograd.record(op, Values.map(f, x.value()), inputs,
                 (y, t) -> d.apply(x, y).mul(t[0]),
@@ -32,70 +31,70 @@ public final class UnaryOps {
 
     public static Tensor neg(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("neg", Values.map(v -> -v, x.value()), inputs,
+        return Autograd.record("neg", Values.map(UnaryFn.of(Kind.NEG), x.value()), inputs,
                 (y, t) -> t[0].neg(), (y, g) -> new Tensor[] {g.neg()});
     }
 
     public static Tensor abs(Tensor x) {
-        return elementwise("abs", x, Math::abs, (in, y) -> in.sign());
+        return elementwise("abs", x, UnaryFn.of(Kind.ABS), (in, y) -> in.sign());
     }
 
     public static Tensor sign(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("sign", Values.map(Math::signum, x.value()), inputs,
+        return Autograd.record("sign", Values.map(UnaryFn.of(Kind.SIGN), x.value()), inputs,
                 (y, t) -> Tensor.zerosLike(y), (y, g) -> new Tensor[] {Tensor.zerosLike(x)});
     }
 
     public static Tensor exp(Tensor x) {
-        return elementwise("exp", x, Math::exp, (in, y) -> y);
+        return elementwise("exp", x, UnaryFn.of(Kind.EXP), (in, y) -> y);
     }
 
     public static Tensor expm1(Tensor x) {
-        return elementwise("expm1", x, Math::expm1, (in, y) -> y.add(1.0));
+        return elementwise("expm1", x, UnaryFn.of(Kind.EXPM1), (in, y) -> y.add(1.0));
     }
 
     public static Tensor log(Tensor x) {
-        return elementwise("log", x, Math::log, (in, y) -> in.reciprocal());
+        return elementwise("log", x, UnaryFn.of(Kind.LOG), (in, y) -> in.reciprocal());
     }
 
     public static Tensor log1p(Tensor x) {
-        return elementwise("log1p", x, Math::log1p, (in, y) -> in.add(1.0).reciprocal());
+        return elementwise("log1p", x, UnaryFn.of(Kind.LOG1P), (in, y) -> in.add(1.0).reciprocal());
     }
 
     public static Tensor sqrt(Tensor x) {
-        return elementwise("sqrt", x, Math::sqrt, (in, y) -> y.reciprocal().mul(0.5));
+        return elementwise("sqrt", x, UnaryFn.of(Kind.SQRT), (in, y) -> y.reciprocal().mul(0.5));
     }
 
     public static Tensor square(Tensor x) {
-        return elementwise("square", x, v -> v * v, (in, y) -> in.mul(2.0));
+        return elementwise("square", x, UnaryFn.of(Kind.SQUARE), (in, y) -> in.mul(2.0));
     }
 
     public static Tensor reciprocal(Tensor x) {
-        return elementwise("reciprocal", x, v -> 1.0 / v, (in, y) -> y.square().neg());
+        return elementwise("reciprocal", x, UnaryFn.of(Kind.RECIPROCAL), (in, y) -> y.square().neg());
     }
 
     public static Tensor sin(Tensor x) {
-        return elementwise("sin", x, Math::sin, (in, y) -> in.cos());
+        return elementwise("sin", x, UnaryFn.of(Kind.SIN), (in, y) -> in.cos());
     }
 
     public static Tensor cos(Tensor x) {
-        return elementwise("cos", x, Math::cos, (in, y) -> in.sin().neg());
+        return elementwise("cos", x, UnaryFn.of(Kind.COS), (in, y) -> in.sin().neg());
     }
 
     public static Tensor tan(Tensor x) {
-        return elementwise("tan", x, Math::tan, (in, y) -> y.square().add(1.0));
+        return elementwise("tan", x, UnaryFn.of(Kind.TAN), (in, y) -> y.square().add(1.0));
     }
 
     public static Tensor tanh(Tensor x) {
-        return elementwise("tanh", x, Math::tanh, (in, y) -> y.square().neg().add(1.0));
+        return elementwise("tanh", x, UnaryFn.of(Kind.TANH), (in, y) -> y.square().neg().add(1.0));
     }
 
     public static Tensor sigmoid(Tensor x) {
-        return elementwise("sigmoid", x, UnaryOps::sigmoidValue, (in, y) -> y.mul(y.neg().add(1.0)));
+        return elementwise("sigmoid", x, UnaryFn.of(Kind.SIGMOID), (in, y) -> y.mul(y.neg().add(1.0)));
     }
 
     public static Tensor relu(Tensor x) {
-        return elementwise("relu", x, v -> v > 0 ? v : (v == v ? 0.0 : v), (in, y) -> in.gt(0.0));
+        return elementwise("relu", x, UnaryFn.of(Kind.RELU), (in, y) -> in.gt(0.0));
     }
 
     public static Tensor leakyRelu(Tensor x, double slope) {
@@ -103,27 +102,27 @@ public final class UnaryOps {
             throw new IllegalArgumentException("leakyRelu: slope must be finite, got " + slope + " (input shape "
                     + dev.jgrad.tensor.Shapes.str(x.shape()) + ")");
         }
-        return elementwise("leakyRelu", x, v -> v > 0 ? v : slope * v,
+        return elementwise("leakyRelu", x, UnaryFn.of(Kind.LEAKY_RELU, slope),
                 (in, y) -> in.gt(0.0).mul(1.0 - slope).add(slope));
     }
 
     public static Tensor softplus(Tensor x) {
-        return elementwise("softplus", x, v -> Math.max(v, 0.0) + Math.log1p(Math.exp(-Math.abs(v))),
+        return elementwise("softplus", x, UnaryFn.of(Kind.SOFTPLUS),
                 (in, y) -> in.sigmoid());
     }
 
     public static Tensor silu(Tensor x) {
-        return elementwise("silu", x, v -> v * sigmoidValue(v), (in, y) -> {
+        return elementwise("silu", x, UnaryFn.of(Kind.SILU), (in, y) -> {
             Tensor s = in.sigmoid();
             return s.mul(in.mul(s.neg().add(1.0)).add(1.0));
         });
     }
 
     public static Tensor gelu(Tensor x) {
-        return elementwise("gelu", x, v -> 0.5 * v * (1.0 + Math.tanh(SQRT_2_OVER_PI * (v + GELU_C * v * v * v))),
+        return elementwise("gelu", x, UnaryFn.of(Kind.GELU),
                 (in, y) -> {
-                    Tensor th = in.pow(3.0).mul(GELU_C).add(in).mul(SQRT_2_OVER_PI).tanh();
-                    Tensor du = in.square().mul(3.0 * GELU_C).add(1.0).mul(SQRT_2_OVER_PI);
+                    Tensor th = in.pow(3.0).mul(UnaryFn.GELU_C).add(in).mul(UnaryFn.SQRT_2_OVER_PI).tanh();
+                    Tensor du = in.square().mul(3.0 * UnaryFn.GELU_C).add(1.0).mul(UnaryFn.SQRT_2_OVER_PI);
                     Tensor sech2 = th.square().neg().add(1.0);
                     return th.add(1.0).mul(0.5).add(in.mul(0.5).mul(sech2).mul(du));
                 });
@@ -137,13 +136,5 @@ public final class UnaryOps {
         Tensor[] inputs = {x};
         return Autograd.record("to", x.value().to(dtype), inputs,
                 (y, t) -> t[0].to(dtype), (y, g) -> new Tensor[] {g.to(x.dtype())});
-    }
-
-    static double sigmoidValue(double v) {
-        if (v >= 0) {
-            return 1.0 / (1.0 + Math.exp(-v));
-        }
-        double e = Math.exp(v);
-        return e / (1.0 + e);
     }
 }
