@@ -94,6 +94,14 @@ public final class ScalarKernels implements Kernels {
         if (n == 0) {
             return;
         }
+        if (dst instanceof Storage.F32) {
+            // Repeated indices: accumulate in double and round once, not after every add.
+            Storage wide = new Storage.F64(new double[dst.length()]);
+            copy(dst, Layout.contiguous(new int[] {dst.length()}), wide);
+            scatterAdd(src, ls, axis, index, li, wide, ld);
+            copy(wide, Layout.contiguous(new int[] {dst.length()}), dst);
+            return;
+        }
         int axisStride = ld.strides()[axis];
         StridedWalk w = new StridedWalk(ls.shape(), ls, withoutAxis(ld, ls.shape(), axis), li);
         int inner = w.innerSize();
