@@ -94,7 +94,7 @@ class KernelsContractTest {
                             // Every layout pair within a dtype; one destination per source across dtypes.
                             boolean sampled = from == to || dstKind.ordinal() == srcKind.ordinal() % 5;
                             if (dstKind.writable() && sampled) {
-                                copyIntoOnce(k, rnd, shape, view(srcKind, shape, from, uniform(rnd, -3, 3)),
+                                copyIntoOnce(k, shape, view(srcKind, shape, from, uniform(rnd, -3, 3)),
                                         view(dstKind, shape, to, uniform(rnd, 10, 20)));
                             }
                         }
@@ -104,7 +104,7 @@ class KernelsContractTest {
         }
     }
 
-    private static void copyIntoOnce(Kernels k, Random rnd, int[] shape, View src, View dst) {
+    private static void copyIntoOnce(Kernels k, int[] shape, View src, View dst) {
         DType to = dst.storage().dtype();
         double[] before = new double[dst.storage().length()];
         for (int i = 0; i < before.length; i++) {
@@ -252,8 +252,7 @@ class KernelsContractTest {
                 View rows = view(Kind.CONTIGUOUS, new int[] {s}, dt, cycle);
                 Layout down = new Layout(new int[] {s, s}, new int[] {1, 0}, 0);
                 Layout across = new Layout(new int[] {s, s}, new int[] {0, 1}, 0);
-                int[] positions = StridedViews.positions(down);
-                checkZip(k, fn, new View("specials down", rows.storage(), down, positions),
+                checkZip(k, fn, new View("specials down", rows.storage(), down, StridedViews.positions(down)),
                         new View("specials across", rows.storage(), across, StridedViews.positions(across)));
                 for (int n : new int[] {1023, 4098}) {
                     next[0] = 0;

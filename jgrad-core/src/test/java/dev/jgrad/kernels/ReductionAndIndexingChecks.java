@@ -8,6 +8,7 @@ import dev.jgrad.tensor.Shapes;
 import dev.jgrad.tensor.Storage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
@@ -89,8 +90,8 @@ final class ReductionAndIndexingChecks {
         double[] magnitude = new double[m];
         double[] max = new double[m];
         double[] min = new double[m];
-        java.util.Arrays.fill(max, Double.NEGATIVE_INFINITY);
-        java.util.Arrays.fill(min, Double.POSITIVE_INFINITY);
+        Arrays.fill(max, Double.NEGATIVE_INFINITY);
+        Arrays.fill(min, Double.POSITIVE_INFINITY);
         for (int i = 0; i < x.numel(); i++) {
             int[] index = unravel(i, x.shape());
             int p = 0;
@@ -106,7 +107,7 @@ final class ReductionAndIndexingChecks {
         for (Kernels.Reduction red : Kernels.Reduction.values()) {
             Storage out = sentinel(dt, m);
             k.reduce(red, x.storage(), x.layout(), axes, out);
-            String what = k.name() + " reduce " + red + " " + java.util.Arrays.toString(axes) + " of " + x.label();
+            String what = k.name() + " reduce " + red + " " + Arrays.toString(axes) + " of " + x.label();
             for (int p = 0; p < m; p++) {
                 int at = p;
                 if (red == Kernels.Reduction.SUM) {
@@ -196,7 +197,7 @@ final class ReductionAndIndexingChecks {
     /** How a matmul operand is read: plain row-major, transposed, step-2 slices, or one broadcast row. */
     enum Operand { PLAIN, TRANSPOSED, STRIDED, BROADCAST_ROWS }
 
-    record Matrix(Operand kind, Storage s, int off, int rowStride, int colStride) {
+    record Matrix(Storage s, int off, int rowStride, int colStride) {
         double at(int i, int j) {
             return s.get(off + i * rowStride + j * colStride);
         }
@@ -214,7 +215,7 @@ final class ReductionAndIndexingChecks {
         for (int i = 0; i < s.length(); i++) {
             s.set(i, 2 * rnd.nextDouble() - 1);
         }
-        return new Matrix(kind, s, strides[2], strides[0], strides[1]);
+        return new Matrix(s, strides[2], strides[0], strides[1]);
     }
 
     /** C = A·B for every operand layout pair and m, k, n in {0, 1, 3, 7, 17}, against a double loop. */
@@ -271,8 +272,8 @@ final class ReductionAndIndexingChecks {
 
         @Override
         public String toString() {
-            return "axis " + axis + " of " + java.util.Arrays.toString(fullShape) + " by index "
-                    + java.util.Arrays.toString(indexShape) + " strides " + java.util.Arrays.toString(li.strides());
+            return "axis " + axis + " of " + Arrays.toString(fullShape) + " by index "
+                    + Arrays.toString(indexShape) + " strides " + Arrays.toString(li.strides());
         }
     }
 
