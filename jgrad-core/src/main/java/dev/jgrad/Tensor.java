@@ -5,6 +5,7 @@ import dev.jgrad.autograd.AutogradMeta;
 import dev.jgrad.autograd.GradMode;
 import dev.jgrad.autograd.Node;
 import dev.jgrad.autograd.ReverseEngine;
+import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.ops.Creation;
 import dev.jgrad.ops.Joins;
 import dev.jgrad.ops.Linalg;
@@ -46,19 +47,25 @@ public final class Tensor {
         this.value = value;
     }
 
-    /** Internal: wraps an array value (used by the op layer). */
-    public static Tensor wrap(NDArray value) {
-        return new Tensor(value);
-    }
+    static {
+        // The op and engine layers reach a tensor's value and autodiff state through this door
+        // (in a non-exported package), so neither is part of the public API.
+        TensorAccess.install(new TensorAccess.Hooks() {
+            @Override
+            public Tensor wrap(NDArray v) {
+                return new Tensor(v);
+            }
 
-    /** Internal: the array value. */
-    public NDArray value() {
-        return value;
-    }
+            @Override
+            public NDArray value(Tensor t) {
+                return t.value;
+            }
 
-    /** Internal: the autodiff state. */
-    public AutogradMeta meta() {
-        return meta;
+            @Override
+            public AutogradMeta meta(Tensor t) {
+                return t.meta;
+            }
+        });
     }
 
     // ------------------------------------------------------------------ creation
@@ -314,7 +321,7 @@ public final class Tensor {
 
     /** The same values, cut from the graph: a leaf that does not require a gradient. */
     public Tensor detach() {
-        return wrap(value);
+        return new Tensor(value);
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.autograd.Autograd;
 import org.junit.jupiter.api.Test;
 
@@ -14,19 +15,19 @@ class GradCheckTest {
 
     /** x² with a correct forward rule and a reverse rule that is off by a factor 3/2. */
     private static Tensor squareWithWrongVjp(Tensor x) {
-        return Autograd.record("badSquare", x.detach().square().value(), new Tensor[] {x},
+        return Autograd.record("badSquare", TensorAccess.value(x.detach().square()), new Tensor[] {x},
                 (y, t) -> t[0].mul(x).mul(2.0), (y, g) -> new Tensor[] {g.mul(x).mul(3.0)});
     }
 
     /** x² with a correct reverse rule and a wrong forward rule. */
     private static Tensor squareWithWrongJvp(Tensor x) {
-        return Autograd.record("badSquareJvp", x.detach().square().value(), new Tensor[] {x},
+        return Autograd.record("badSquareJvp", TensorAccess.value(x.detach().square()), new Tensor[] {x},
                 (y, t) -> t[0].mul(x), (y, g) -> new Tensor[] {g.mul(x).mul(2.0)});
     }
 
     /** x² whose reverse rule has the right value but uses x detached, so its own derivative is lost. */
     private static Tensor squareWithDetachedRule(Tensor x) {
-        return Autograd.record("detachedSquare", x.detach().square().value(), new Tensor[] {x},
+        return Autograd.record("detachedSquare", TensorAccess.value(x.detach().square()), new Tensor[] {x},
                 (y, t) -> t[0].mul(x).mul(2.0), (y, g) -> new Tensor[] {g.mul(x.detach()).mul(2.0)});
     }
 

@@ -1,5 +1,6 @@
 package dev.jgrad;
 
+import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.autograd.Node;
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +117,7 @@ class ReverseModeTest {
         Tensor intermediate = x.exp();
         WeakReference<Tensor> ref = new WeakReference<>(intermediate);
         Tensor y = intermediate.sin().sum();
-        Node sumNode = y.meta().gradFn();
+        Node sumNode = TensorAccess.meta(y).gradFn();
         intermediate = null;
         // Before backward the graph (y → sum → sin → exp output) keeps the intermediate alive.
         System.gc();
@@ -136,7 +137,7 @@ class ReverseModeTest {
         Tensor x = leaf(new double[] {1}, 1);
         Tensor y = x.exp().sum();
         y.backward(null, true, false);
-        assertTrue(!y.meta().gradFn().isReleased());
+        assertTrue(!TensorAccess.meta(y).gradFn().isReleased());
     }
 
     @Test

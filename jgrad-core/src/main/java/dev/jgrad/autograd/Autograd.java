@@ -19,12 +19,12 @@ public final class Autograd {
 
     /** Wraps the value of a differentiable op application and attaches its rules. */
     public static Tensor record(String op, NDArray value, Tensor[] inputs, Rules.Jvp jvp, Rules.Vjp vjp) {
-        Tensor out = Tensor.wrap(value);
+        Tensor out = TensorAccess.wrap(value);
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
                 if (in.requiresGrad()) {
-                    out.meta().setRequiresGrad(true);
-                    out.meta().setGradFn(new Node(op, inputs, vjp, out));
+                    TensorAccess.meta(out).setRequiresGrad(true);
+                    TensorAccess.meta(out).setGradFn(new Node(op, inputs, vjp, out));
                     break;
                 }
             }
@@ -35,16 +35,16 @@ public final class Autograd {
 
     /** A result that is not differentiable (comparisons, argmax): no node, no tangent. */
     public static Tensor constant(NDArray value) {
-        return Tensor.wrap(value);
+        return TensorAccess.wrap(value);
     }
 
     private static void pushTangents(Tensor out, Tensor[] inputs, Rules.Jvp jvp) {
         List<ForwardTag> live = null;
         for (Tensor in : inputs) {
-            if (!in.meta().hasTangents()) {
+            if (!TensorAccess.meta(in).hasTangents()) {
                 continue;
             }
-            for (ForwardTag tag : in.meta().tags()) {
+            for (ForwardTag tag : TensorAccess.meta(in).tags()) {
                 if (tag.isActive() && !SUPPRESSED.get().contains(tag) && (live == null || !live.contains(tag))) {
                     if (live == null) {
                         live = new ArrayList<>(2);
@@ -62,13 +62,13 @@ public final class Autograd {
         for (ForwardTag tag : live) {
             Tensor[] t = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
-                Tensor ti = inputs[i].meta().tangent(tag);
+                Tensor ti = TensorAccess.meta(inputs[i]).tangent(tag);
                 t[i] = ti != null ? ti : Tensor.zerosLike(inputs[i]);
             }
             // While this tag's tangent is computed, the rule sees the primals without it.
             suppressed.add(tag);
             try {
-                out.meta().setTangent(tag, jvp.apply(out, t));
+                TensorAccess.meta(out).setTangent(tag, jvp.apply(out, t));
             } finally {
                 suppressed.remove(suppressed.size() - 1);
             }
@@ -77,18 +77,18 @@ public final class Autograd {
 
     /** Attaches a tangent for {@code tag} to {@code x} (forward mode's seed). */
     public static void seedTangent(Tensor x, ForwardTag tag, Tensor tangent) {
-        x.meta().setTangent(tag, tangent);
+        TensorAccess.meta(x).setTangent(tag, tangent);
     }
 
     /** The tangent of {@code y} for {@code tag}: zeros of y's shape when y does not depend on the seed. */
     public static Tensor tangentOf(Tensor y, ForwardTag tag) {
-        Tensor t = y.meta().tangent(tag);
+        Tensor t = TensorAccess.meta(y).tangent(tag);
         return t != null ? t : Tensor.zerosLike(y);
     }
 
     /** Keeps {@code output}'s gradient after backward (for intermediates, like PyTorch's retain_grad). */
     public static void retainGrad(Tensor output) {
-        Node n = output.meta().gradFn();
+        Node n = TensorAccess.meta(output).gradFn();
         if (n != null) {
             n.retain(output);
         }

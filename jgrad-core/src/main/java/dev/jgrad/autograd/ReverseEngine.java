@@ -29,7 +29,7 @@ public final class ReverseEngine {
                     + " does not match output shape " + Shapes.str(output.shape()));
         }
         Tensor rootSeed = seed.dtype() == output.dtype() ? seed : seed.to(output.dtype());
-        Node root = output.meta().gradFn();
+        Node root = TensorAccess.meta(output).gradFn();
         boolean previous = GradMode.set(createGraph);
         try {
             if (root == null) {
@@ -57,7 +57,7 @@ public final class ReverseEngine {
                             continue;
                         }
                         Tensor gi = conform(node, i, in, grads[i]);
-                        Node producer = in.meta().gradFn();
+                        Node producer = TensorAccess.meta(in).gradFn();
                         if (producer == null) {
                             accumulateLeaf(in, gi);
                         } else {
@@ -86,8 +86,8 @@ public final class ReverseEngine {
     }
 
     private static void accumulateLeaf(Tensor leaf, Tensor g) {
-        Tensor current = leaf.meta().grad();
-        leaf.meta().setGrad(current == null ? g : current.add(g));
+        Tensor current = TensorAccess.meta(leaf).grad();
+        TensorAccess.meta(leaf).setGrad(current == null ? g : current.add(g));
     }
 
     private static List<Node> topologicalOrder(Node root) {
@@ -105,7 +105,7 @@ public final class ReverseEngine {
             if (next < inputs.length) {
                 frame[1] = next + 1;
                 Tensor in = inputs[next];
-                Node child = in.requiresGrad() ? in.meta().gradFn() : null;
+                Node child = in.requiresGrad() ? TensorAccess.meta(in).gradFn() : null;
                 if (child != null && seen.put(child, Boolean.TRUE) == null) {
                     checkLive(child);
                     stack.push(new Object[] {child, 0});

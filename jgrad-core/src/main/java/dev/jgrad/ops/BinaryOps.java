@@ -11,6 +11,7 @@ import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
 import dev.jgrad.tensor.Storage;
 
+import static dev.jgrad.autograd.TensorAccess.value;
 
 /**
  * Element-wise binary ops with NumPy broadcasting. Partial derivatives are written once; the
@@ -23,21 +24,21 @@ public final class BinaryOps {
 
     public static Tensor add(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("add", Values.zip("add", BinaryFn.ADD, a.value(), b.value()), inputs,
+        return Autograd.record("add", Values.zip("add", BinaryFn.ADD, value(a), value(b)), inputs,
                 (y, t) -> t[0].add(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g, b.shape())});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("sub", Values.zip("sub", BinaryFn.SUB, a.value(), b.value()), inputs,
+        return Autograd.record("sub", Values.zip("sub", BinaryFn.SUB, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g.neg(), b.shape())});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("mul", Values.zip("mul", BinaryFn.MUL, a.value(), b.value()), inputs,
+        return Autograd.record("mul", Values.zip("mul", BinaryFn.MUL, value(a), value(b)), inputs,
                 (y, t) -> t[0].mul(b).add(a.mul(t[1])),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(b), a.shape()) : null,
@@ -46,7 +47,7 @@ public final class BinaryOps {
 
     public static Tensor div(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("div", Values.zip("div", BinaryFn.DIV, a.value(), b.value()), inputs,
+        return Autograd.record("div", Values.zip("div", BinaryFn.DIV, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1].mul(y)).div(b),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.div(b), a.shape()) : null,
@@ -56,7 +57,7 @@ public final class BinaryOps {
     /** a^b; ∂/∂a = b·a^(b−1), ∂/∂b = a^b·log a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("pow", Values.zip("pow", BinaryFn.POW, a.value(), b.value()), inputs,
+        return Autograd.record("pow", Values.zip("pow", BinaryFn.POW, value(a), value(b)), inputs,
                 (y, t) -> t[0].mul(powBase(a, b)).add(t[1].mul(powExponent(a, b, y))),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(powBase(a, b)), a.shape()) : null,
@@ -84,7 +85,7 @@ public final class BinaryOps {
     private static Tensor extremum(String op, Tensor a, Tensor b, boolean max) {
         Tensor[] inputs = {a, b};
         BinaryFn f = max ? BinaryFn.MAX : BinaryFn.MIN;
-        return Autograd.record(op, Values.zip(op, f, a.value(), b.value()), inputs,
+        return Autograd.record(op, Values.zip(op, f, value(a), value(b)), inputs,
                 (y, t) -> {
                     Tensor wa = winnerShare(a, b, max);
                     return t[0].mul(wa).add(t[1].mul(wa.neg().add(1.0)));
@@ -103,13 +104,13 @@ public final class BinaryOps {
 
     public static Tensor addScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("addScalar", Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), x.value()), inputs,
+        return Autograd.record("addScalar", Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0], (y, g) -> new Tensor[] {g});
     }
 
     public static Tensor mulScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("mulScalar", Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), x.value()), inputs,
+        return Autograd.record("mulScalar", Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0].mul(c), (y, g) -> new Tensor[] {g.mul(c)});
     }
 
@@ -131,9 +132,9 @@ public final class BinaryOps {
     /** Picks a where the condition is non-zero, b elsewhere; the condition gets no gradient. */
     public static Tensor where(Tensor condition, Tensor a, Tensor b) {
         int[] shape = Shapes.broadcast("where", Shapes.broadcast("where", condition.shape(), a.shape()), b.shape());
-        NDArray c = condition.value().broadcastTo(shape);
-        NDArray av = a.value().broadcastTo(shape);
-        NDArray bv = b.value().broadcastTo(shape);
+        NDArray c = value(condition).broadcastTo(shape);
+        NDArray av = value(a).broadcastTo(shape);
+        NDArray bv = value(b).broadcastTo(shape);
         Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
         KernelProvider.get().select(c.storage(), c.layout(), av.storage(), av.layout(), bv.storage(), bv.layout(), out);
         Tensor[] inputs = {condition, a, b};
@@ -158,6 +159,6 @@ public final class BinaryOps {
             case "eq" -> BinaryFn.EQ;
             default -> throw new IllegalArgumentException("unknown comparison " + op);
         };
-        return Autograd.constant(Values.zip(op, f, a.value(), b.value()));
+        return Autograd.constant(Values.zip(op, f, value(a), value(b)));
     }
 }

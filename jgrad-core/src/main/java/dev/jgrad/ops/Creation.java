@@ -1,5 +1,6 @@
 package dev.jgrad.ops;
 
+import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.tensor.Layout;
@@ -11,6 +12,8 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 import java.util.random.RandomGeneratorFactory;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /** Tensor creation (leaves, not recorded), element access and comparison with tolerance. */
 public final class Creation {
     private Creation() {
@@ -18,12 +21,12 @@ public final class Creation {
 
     public static Tensor of(double[] data, int[] shape) {
         checkData("of", data == null ? -1 : data.length, shape);
-        return Tensor.wrap(NDArray.wrap(data.clone(), shape.clone()));
+        return TensorAccess.wrap(NDArray.wrap(data.clone(), shape.clone()));
     }
 
     public static Tensor of(float[] data, int[] shape) {
         checkData("of", data == null ? -1 : data.length, shape);
-        return Tensor.wrap(NDArray.wrap(data.clone(), shape.clone()));
+        return TensorAccess.wrap(NDArray.wrap(data.clone(), shape.clone()));
     }
 
     public static Tensor of(double[][] rows) {
@@ -39,7 +42,7 @@ public final class Creation {
             }
             System.arraycopy(rows[i], 0, flat, i * cols, cols);
         }
-        return Tensor.wrap(NDArray.wrap(flat, new int[] {rows.length, cols}));
+        return TensorAccess.wrap(NDArray.wrap(flat, new int[] {rows.length, cols}));
     }
 
     private static int lengthOf(double[] row, int i) {
@@ -72,7 +75,7 @@ public final class Creation {
                 Arrays.fill(f, (float) v);
             }
         }
-        return Tensor.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
+        return TensorAccess.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
     }
 
     private static DType checkDType(String op, DType dtype, int[] shape) {
@@ -98,7 +101,7 @@ public final class Creation {
         for (int i = 0; i < n; i++) {
             d[i] = start + i * step;
         }
-        return Tensor.wrap(NDArray.wrap(d, new int[] {n}));
+        return TensorAccess.wrap(NDArray.wrap(d, new int[] {n}));
     }
 
     public static Tensor linspace(double start, double end, int steps) {
@@ -111,7 +114,7 @@ public final class Creation {
         for (int i = 0; i < steps; i++) {
             d[i] = i == steps - 1 && steps > 1 ? end : start + i * h;
         }
-        return Tensor.wrap(NDArray.wrap(d, new int[] {steps}));
+        return TensorAccess.wrap(NDArray.wrap(d, new int[] {steps}));
     }
 
     public static Tensor eye(int n, int m) {
@@ -120,7 +123,7 @@ public final class Creation {
         for (int i = 0; i < Math.min(n, m); i++) {
             d[i * m + i] = 1.0;
         }
-        return Tensor.wrap(NDArray.wrap(d, shape));
+        return TensorAccess.wrap(NDArray.wrap(d, shape));
     }
 
     /** A reproducible generator for a seed (the algorithm is fixed, so results never change). */
@@ -136,7 +139,7 @@ public final class Creation {
         for (int i = 0; i < s.length(); i++) {
             s.set(i, rng.nextDouble());
         }
-        return Tensor.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
+        return TensorAccess.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
     }
 
     public static Tensor randn(RandomGenerator rng, DType dtype, int[] shape) {
@@ -147,7 +150,7 @@ public final class Creation {
         for (int i = 0; i < s.length(); i++) {
             s.set(i, rng.nextGaussian());
         }
-        return Tensor.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
+        return TensorAccess.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
     }
 
     public static double element(Tensor x, int[] index) {
@@ -164,7 +167,7 @@ public final class Creation {
             }
             idx[d] = i;
         }
-        return x.value().get(idx);
+        return value(x).get(idx);
     }
 
     public static boolean allClose(Tensor a, Tensor b, double rtol, double atol) {

@@ -6,6 +6,8 @@ import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Integer indexing along one axis: indexSelect ↔ indexAdd and gather ↔ scatterAdd. Each pair is
  * linear in the data and each op is the other's transpose, so the VJP of one is the other
@@ -45,7 +47,7 @@ public final class Indexing {
         int[] outShape = xs.clone();
         outShape[axis] = idx.length;
         NDArray out = NDArray.zeros(x.dtype(), outShape);
-        Values.kernels().gather(x.value().storage(), x.value().layout(), axis, idx, alongAxis(outShape, axis),
+        Values.kernels().gather(value(x).storage(), value(x).layout(), axis, idx, alongAxis(outShape, axis),
                 out.storage());
         Tensor[] inputs = {x};
         return Autograd.record("indexSelect", out, inputs,
@@ -59,7 +61,7 @@ public final class Indexing {
      */
     static Tensor indexAdd(Tensor src, int[] shape, int axis, int[] idx) {
         NDArray out = NDArray.zeros(src.dtype(), shape);
-        Values.kernels().scatterAdd(src.value().storage(), src.value().layout(), axis, idx,
+        Values.kernels().scatterAdd(value(src).storage(), value(src).layout(), axis, idx,
                 alongAxis(src.shape(), axis), out.storage(), out.layout());
         Tensor[] inputs = {src};
         return Autograd.record("indexAdd", out, inputs,
@@ -124,7 +126,7 @@ public final class Indexing {
     static Tensor gatherChecked(Tensor x, int axis, int[] idx, int[] is) {
         int[] xs = x.shape();
         NDArray out = NDArray.zeros(x.dtype(), is);
-        Values.kernels().gather(x.value().storage(), x.value().layout(), axis, idx, Layout.contiguous(is),
+        Values.kernels().gather(value(x).storage(), value(x).layout(), axis, idx, Layout.contiguous(is),
                 out.storage());
         Tensor[] inputs = {x};
         return Autograd.record("gather", out, inputs,
@@ -140,7 +142,7 @@ public final class Indexing {
     static Tensor scatterAdd(Tensor src, int[] shape, int axis, int[] idx) {
         int[] is = src.shape();
         NDArray out = NDArray.zeros(src.dtype(), shape);
-        Values.kernels().scatterAdd(src.value().storage(), src.value().layout(), axis, idx, Layout.contiguous(is),
+        Values.kernels().scatterAdd(value(src).storage(), value(src).layout(), axis, idx, Layout.contiguous(is),
                 out.storage(), out.layout());
         Tensor[] inputs = {src};
         return Autograd.record("scatterAdd", out, inputs,

@@ -11,6 +11,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Joining, splitting and padding: concat, stack, split, chunk, pad (indexSelect and gather live in
  * {@link Indexing}). All are linear: concat's transpose is slicing, pad's is slicing back to the
@@ -67,7 +69,7 @@ public final class Joins {
             inputs[i] = ts[i].to(dtype);
             offsets[i + 1] = offsets[i] + ts[i].shape()[d];
             NDArray target = out.slice(d, offsets[i], offsets[i + 1], 1);
-            NDArray src = inputs[i].value();
+            NDArray src = value(inputs[i]);
             Values.kernels().copyInto(src.storage(), src.layout(), out.storage(), target.layout());
         }
         return Autograd.record("concat", out, inputs,
@@ -200,12 +202,12 @@ public final class Joins {
             outShape[d] = (int) size;
         }
         checkSize("pad", outShape, "shape " + Shapes.str(s) + " with widths " + Arrays.deepToString(widths));
-        NDArray out = Creation.full(value, x.dtype(), outShape).value();
+        NDArray out = value(Creation.full(value, x.dtype(), outShape));
         NDArray region = out;
         for (int d = 0; d < s.length; d++) {
             region = region.slice(d, w[d][0], w[d][0] + s[d], 1);
         }
-        Values.kernels().copyInto(x.value().storage(), x.value().layout(), out.storage(), region.layout());
+        Values.kernels().copyInto(value(x).storage(), value(x).layout(), out.storage(), region.layout());
         Tensor[] inputs = {x};
         return Autograd.record("pad", out, inputs,
                 (y, t) -> pad(t[0], w, 0.0),

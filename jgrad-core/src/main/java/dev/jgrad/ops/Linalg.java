@@ -10,6 +10,8 @@ import dev.jgrad.tensor.Storage;
 
 import java.util.Arrays;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Matrix products with NumPy/PyTorch semantics. One core op, "matmul" of two operands of rank ≥ 2
  * with broadcast batch axes, carries the rules (bilinear: JVP = ȧ·b + a·ḃ, VJP = ȳ·bᵀ and aᵀ·ȳ,
@@ -83,7 +85,7 @@ public final class Linalg {
 
     /** The core op: both operands of rank ≥ 2, batch axes broadcast, output dense. */
     private static Tensor product(Tensor a, Tensor b) {
-        NDArray value = productValue(a.value(), b.value());
+        NDArray value = productValue(value(a), value(b));
         Tensor[] inputs = {a, b};
         return Autograd.record("matmul", value, inputs,
                 (y, t) -> product(t[0], b).add(product(a, t[1])),

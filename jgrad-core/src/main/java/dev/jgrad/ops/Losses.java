@@ -5,6 +5,8 @@ import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.tensor.Shapes;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /** Softmax family and losses. */
 public final class Losses {
     private Losses() {
@@ -77,7 +79,7 @@ public final class Losses {
         Tensor[] inputs = {x, target};
         Tensor perElement = Autograd.record(op,
                 Values.zip(op, (v, y) -> Math.max(v, 0.0) - v * y + Math.log1p(Math.exp(-Math.abs(v))),
-                        x.value(), target.value()),
+                        value(x), value(target)),
                 inputs,
                 (out, t) -> t[0].mul(x.sigmoid().sub(target)).sub(t[1].mul(x)),
                 (out, g) -> new Tensor[] {

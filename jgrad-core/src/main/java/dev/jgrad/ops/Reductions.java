@@ -11,6 +11,8 @@ import dev.jgrad.tensor.Storage;
 
 import java.util.Arrays;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Reductions over one or several axes (none given = all axes), with keepDims. Sum is linear
  * (VJP = broadcast back); mean, var, std are composites; max/min, logsumexp and norm carry their
@@ -26,7 +28,7 @@ public final class Reductions {
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] axesCopy = axes == null ? null : axes.clone();
         Tensor[] inputs = {x};
-        return Autograd.record("sum", Values.reduce(Kernels.Reduction.SUM, x.value(), mask, keepDims), inputs,
+        return Autograd.record("sum", Values.reduce(Kernels.Reduction.SUM, value(x), mask, keepDims), inputs,
                 (y, t) -> t[0].sum(axesCopy == null ? new int[0] : axesCopy, keepDims),
                 (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s)});
     }
@@ -87,7 +89,7 @@ public final class Reductions {
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
         Tensor[] inputs = {x};
-        return Autograd.record(op, Values.reduce(kind, x.value(), mask, keepDims), inputs,
+        return Autograd.record(op, Values.reduce(kind, value(x), mask, keepDims), inputs,
                 (y, t) -> t[0].mul(tieShare(x, y, kept, sumAxes)).sum(sumAxes, keepDims),
                 (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(tieShare(x, y, kept, sumAxes))});
     }
@@ -114,7 +116,7 @@ public final class Reductions {
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
         // Computed in double; the result is rounded to the input dtype once.
-        NDArray x64 = x.value().to(DType.FLOAT64);
+        NDArray x64 = value(x).to(DType.FLOAT64);
         NDArray m = Values.reduce(Kernels.Reduction.MAX, x64, mask, true);
         // An infinite maximum cannot be subtracted (inf − inf = NaN); shift by 0 then.
         NDArray shift = Values.map(v -> Double.isInfinite(v) ? 0.0 : v, m);
@@ -155,7 +157,7 @@ public final class Reductions {
         boolean[] mask = reductionMask("norm", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
-        NDArray x64 = x.value().to(DType.FLOAT64);
+        NDArray x64 = value(x).to(DType.FLOAT64);
         NDArray largest = Values.reduce(Kernels.Reduction.MAX, Values.map(Math::abs, x64), mask, true);
         // Scale 1 where the largest is 0 or not finite: nothing to rescale, and inf/NaN must pass through.
         NDArray scale = Values.map(v -> v > 0 && Double.isFinite(v) ? v : 1.0, largest);
@@ -185,7 +187,7 @@ public final class Reductions {
      */
     public static Tensor argReduce(String op, boolean max, Tensor x, Integer axis, boolean keepDims) {
         int[] s = x.shape();
-        NDArray v = x.value();
+        NDArray v = value(x);
         int d;
         if (axis == null) {
             if (v.numel() == 0) {

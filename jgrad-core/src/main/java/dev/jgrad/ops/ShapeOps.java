@@ -8,6 +8,8 @@ import dev.jgrad.tensor.Shapes;
 
 import java.util.Arrays;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Shape ops: all linear, most of them zero-copy views. JVP = the op applied to the tangent;
  * VJP = its transpose (reshape ↔ reshape back, permute ↔ inverse permute, broadcast ↔ sum to
@@ -21,7 +23,7 @@ public final class ShapeOps {
         int[] target = resolveShape("reshape", x.shape(), shape);
         int[] from = x.shape();
         Tensor[] inputs = {x};
-        return Autograd.record("reshape", x.value().reshape(target), inputs,
+        return Autograd.record("reshape", value(x).reshape(target), inputs,
                 (y, t) -> t[0].reshape(target), (y, g) -> new Tensor[] {g.reshape(from)});
     }
 
@@ -108,7 +110,7 @@ public final class ShapeOps {
             inverse[p[i]] = i;
         }
         Tensor[] inputs = {x};
-        return Autograd.record("permute", x.value().permute(p), inputs,
+        return Autograd.record("permute", value(x).permute(p), inputs,
                 (y, t) -> t[0].permute(p), (y, g) -> new Tensor[] {g.permute(inverse)});
     }
 
@@ -146,15 +148,15 @@ public final class ShapeOps {
             drop[d] = true;
         }
         Tensor[] inputs = {x};
-        int[] target = x.value().squeeze(drop).shape();
-        return Autograd.record("squeeze", x.value().squeeze(drop), inputs,
+        int[] target = value(x).squeeze(drop).shape();
+        return Autograd.record("squeeze", value(x).squeeze(drop), inputs,
                 (y, t) -> t[0].reshape(target), (y, g) -> new Tensor[] {g.reshape(s)});
     }
 
     public static Tensor unsqueeze(Tensor x, int axis) {
         int[] s = x.shape();
         int d = Shapes.axis("unsqueeze", axis, s.length + 1, s);
-        NDArray v = x.value().unsqueeze(d);
+        NDArray v = value(x).unsqueeze(d);
         int[] target = v.shape();
         Tensor[] inputs = {x};
         return Autograd.record("unsqueeze", v, inputs,
@@ -178,7 +180,7 @@ public final class ShapeOps {
         }
         int[] target = shape.clone();
         Tensor[] inputs = {x};
-        return Autograd.record("broadcastTo", x.value().broadcastTo(target), inputs,
+        return Autograd.record("broadcastTo", value(x).broadcastTo(target), inputs,
                 (y, t) -> t[0].broadcastTo(target), (y, g) -> new Tensor[] {sumTo(g, s)});
     }
 
@@ -231,7 +233,7 @@ public final class ShapeOps {
         int from = clampIndex(start, n);
         int to = Math.max(from, clampIndex(stop, n));
         Tensor[] inputs = {x};
-        return Autograd.record("slice", x.value().slice(d, from, to, step), inputs,
+        return Autograd.record("slice", value(x).slice(d, from, to, step), inputs,
                 (y, t) -> t[0].slice(d, from, to, step),
                 (y, g) -> new Tensor[] {sliceScatter(g, s, d, from, step)});
     }
@@ -250,7 +252,7 @@ public final class ShapeOps {
         int len = src.shape()[axis];
         NDArray target = zeros.slice(axis, start, start + (len - 1) * step + 1, step);
         if (len > 0) {
-            KernelProvider.get().copyInto(src.value().storage(), src.value().layout(), zeros.storage(), target.layout());
+            KernelProvider.get().copyInto(value(src).storage(), value(src).layout(), zeros.storage(), target.layout());
         }
         Tensor[] inputs = {src};
         return Autograd.record("sliceScatter", zeros, inputs,
@@ -263,7 +265,7 @@ public final class ShapeOps {
             return x;
         }
         Tensor[] inputs = {x};
-        return Autograd.record("contiguous", x.value().contiguous(), inputs,
+        return Autograd.record("contiguous", value(x).contiguous(), inputs,
                 (y, t) -> t[0], (y, g) -> new Tensor[] {g});
     }
 }

@@ -8,6 +8,8 @@ import dev.jgrad.kernels.UnaryFn.Kind;
 
 import java.util.function.BinaryOperator;
 
+import static dev.jgrad.autograd.TensorAccess.value;
+
 /**
  * Element-wise unary ops. Each names its value function and its derivative f'(x) once, as a
  * tensor expression of the input x and output y; the rules follow from the kind: JVP = f'(x)·ẋ,
@@ -24,14 +26,14 @@ public final class UnaryOps {
      */
     static Tensor elementwise(String op, Tensor x, UnaryFn f, BinaryOperator<Tensor> d) {
         Tensor[] inputs = {x};
-        return Autograd.record(op, Values.map(f, x.value()), inputs,
+        return Autograd.record(op, Values.map(f, value(x)), inputs,
                 (y, t) -> d.apply(x, y).mul(t[0]),
                 (y, g) -> new Tensor[] {g.mul(d.apply(x, y))});
     }
 
     public static Tensor neg(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("neg", Values.map(UnaryFn.of(Kind.NEG), x.value()), inputs,
+        return Autograd.record("neg", Values.map(UnaryFn.of(Kind.NEG), value(x)), inputs,
                 (y, t) -> t[0].neg(), (y, g) -> new Tensor[] {g.neg()});
     }
 
@@ -41,7 +43,7 @@ public final class UnaryOps {
 
     public static Tensor sign(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("sign", Values.map(UnaryFn.of(Kind.SIGN), x.value()), inputs,
+        return Autograd.record("sign", Values.map(UnaryFn.of(Kind.SIGN), value(x)), inputs,
                 (y, t) -> Tensor.zerosLike(y), (y, g) -> new Tensor[] {Tensor.zerosLike(x)});
     }
 
@@ -134,7 +136,7 @@ public final class UnaryOps {
             return x;
         }
         Tensor[] inputs = {x};
-        return Autograd.record("to", x.value().to(dtype), inputs,
+        return Autograd.record("to", value(x).to(dtype), inputs,
                 (y, t) -> t[0].to(dtype), (y, g) -> new Tensor[] {g.to(x.dtype())});
     }
 }
