@@ -589,28 +589,28 @@ public final class Tensor {
     public Tensor slice(int axis, int start, int stop, int step) { return ShapeOps.slice(this, axis, start, stop, step); }
 
     /** Joins tensors of equal shape except along {@code axis}. */
-    public static Tensor concat(int axis, Tensor... tensors) { return Joins.concat(axis, arguments("concat", tensors)); }
+    public static Tensor concat(int axis, Tensor... tensors) { return Joins.concat(axis, tensors); }
     /** Joins tensors of equal shape except along {@code axis}. */
-    public static Tensor concat(int axis, List<Tensor> tensors) { return Joins.concat(axis, arguments("concat", list("concat", tensors))); }
+    public static Tensor concat(int axis, List<Tensor> tensors) { return Joins.concat(axis, list("concat", tensors)); }
     /** Stacks tensors of equal shape along a new axis. */
-    public static Tensor stack(int axis, Tensor... tensors) { return Joins.stack(axis, arguments("stack", tensors)); }
+    public static Tensor stack(int axis, Tensor... tensors) { return Joins.stack(axis, tensors); }
     /** Stacks tensors of equal shape along a new axis. */
-    public static Tensor stack(int axis, List<Tensor> tensors) { return Joins.stack(axis, arguments("stack", list("stack", tensors))); }
+    public static Tensor stack(int axis, List<Tensor> tensors) { return Joins.stack(axis, list("stack", tensors)); }
     /** Splits into pieces of {@code size} along {@code axis} (the last may be smaller); views. */
     public List<Tensor> split(int size, int axis) { return Joins.split(this, size, axis); }
     /** Splits into pieces of the given sizes (which must add up to the axis length). */
-    public List<Tensor> split(int[] sizes, int axis) { return Joins.split(this, ints("split", "sizes", sizes), axis); }
+    public List<Tensor> split(int[] sizes, int axis) { return Joins.split(this, sizes, axis); }
     /** Splits into {@code chunks} nearly equal pieces along {@code axis} (PyTorch's chunk). */
     public List<Tensor> chunk(int chunks, int axis) { return Joins.chunk(this, chunks, axis); }
     /** Picks the entries {@code indices} (repeats allowed, negatives count from the end) along {@code axis}. */
-    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, ints("indexSelect", "indices", indices)); }
+    public Tensor indexSelect(int axis, int... indices) { return Joins.indexSelect(this, axis, indices); }
     /**
      * {@code out[i][j][k] = this[index[i][j][k]][j][k]} for axis 0 (and likewise for other axes):
      * {@code index} has this tensor's rank, holds integral values in [0, size(axis)), and
      * {@code index.size(d) <= size(d)} for every other axis d (as torch.gather). The output has the
      * index's shape; the gradient scatter-adds back (repeats accumulate); the index gets none.
      */
-    public Tensor gather(int axis, Tensor index) { return Joins.gather(this, axis, operand("gather", index)); }
+    public Tensor gather(int axis, Tensor index) { return Joins.gather(this, axis, index); }
     /** Pads each axis d with {@code widths[d][0]} values before and {@code widths[d][1]} after. */
     public Tensor pad(int[][] widths, double value) { return Joins.pad(this, widths, value); }
 
@@ -639,6 +639,9 @@ public final class Tensor {
 
     // ------------------------------------------------------------------ argument checks
 
+    // Null checks for ops whose own family does not check (joins, indexing and losses check their
+    // own list, index and label arguments).
+
     /** The other operand of a binary op; null is refused with the op and this tensor's shape. */
     private Tensor operand(String op, Tensor other) {
         if (other == null) {
@@ -653,16 +656,6 @@ public final class Tensor {
             throw new IllegalArgumentException(op + ": argument '" + name + "' is null");
         }
         return t;
-    }
-
-    private static Tensor[] arguments(String op, Tensor[] tensors) {
-        if (tensors == null) {
-            throw new IllegalArgumentException(op + ": the tensor array is null");
-        }
-        for (int i = 0; i < tensors.length; i++) {
-            argument(op, "tensor " + i, tensors[i]);
-        }
-        return tensors;
     }
 
     private static Tensor[] list(String op, List<Tensor> tensors) {

@@ -23,8 +23,9 @@ public final class Autograd {
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
                 if (in.requiresGrad()) {
-                    TensorAccess.meta(out).setRequiresGrad(true);
-                    TensorAccess.meta(out).setGradFn(new Node(op, inputs, vjp, out));
+                    AutogradMeta meta = TensorAccess.meta(out);
+                    meta.setRequiresGrad(true);
+                    meta.setGradFn(new Node(op, inputs, vjp, out));
                     break;
                 }
             }
@@ -40,12 +41,17 @@ public final class Autograd {
 
     private static void pushTangents(Tensor out, Tensor[] inputs, Rules.Jvp jvp) {
         List<ForwardTag> live = null;
+        List<ForwardTag> suppressed = null;
         for (Tensor in : inputs) {
-            if (!TensorAccess.meta(in).hasTangents()) {
+            AutogradMeta meta = TensorAccess.meta(in);
+            if (!meta.hasTangents()) {
                 continue;
             }
-            for (ForwardTag tag : TensorAccess.meta(in).tags()) {
-                if (tag.isActive() && !SUPPRESSED.get().contains(tag) && (live == null || !live.contains(tag))) {
+            if (suppressed == null) {
+                suppressed = SUPPRESSED.get();
+            }
+            for (ForwardTag tag : meta.tags()) {
+                if (tag.isActive() && !suppressed.contains(tag) && (live == null || !live.contains(tag))) {
                     if (live == null) {
                         live = new ArrayList<>(2);
                     }
@@ -58,7 +64,6 @@ public final class Autograd {
         }
         // Older (outer) tags first, so an inner tag's tangent carries the outer tangent of the output.
         live.sort(java.util.Comparator.comparingLong(ForwardTag::id));
-        List<ForwardTag> suppressed = SUPPRESSED.get();
         for (ForwardTag tag : live) {
             Tensor[] t = new Tensor[inputs.length];
             for (int i = 0; i < inputs.length; i++) {
