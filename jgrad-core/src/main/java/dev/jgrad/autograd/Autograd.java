@@ -17,20 +17,45 @@ public final class Autograd {
     private Autograd() {
     }
 
-    /** Wraps the value of a differentiable op application and attaches its rules. */
+    /** Wraps the value of a differentiable op application and attaches its rules (a {@link Rules.Kind#GENERIC} op). */
     public static Tensor record(String op, NDArray value, Tensor[] inputs, Rules.Jvp jvp, Rules.Vjp vjp) {
+        return record(op, Rules.Kind.GENERIC, value, inputs, jvp, vjp);
+    }
+
+    /** Wraps the value of a differentiable op application of the given kind and attaches its rules. */
+    public static Tensor record(String op, Rules.Kind kind, NDArray value, Tensor[] inputs, Rules.Jvp jvp, Rules.Vjp vjp) {
         Tensor out = TensorAccess.wrap(value);
         if (GradMode.isEnabled()) {
             for (Tensor in : inputs) {
                 if (in.requiresGrad()) {
                     AutogradMeta meta = TensorAccess.meta(out);
                     meta.setRequiresGrad(true);
-                    meta.setGradFn(new Node(op, inputs, vjp, out));
+                    meta.setGradFn(new Node(op, kind, inputs, vjp, out));
                     break;
                 }
             }
         }
-        pushTangents(out, inputs, jvp);
+        pushTangents(op, kind, out, inputs, jvp);
+        return out;
+    }
+
+    /**
+     * A differentiable alias of {@code x} (same storage): the functional transforms seed tangents on
+     * it, or differentiate with respect to it, without touching the caller's tensor. Gradients and
+     * tangents flow on into {@code x} through an identity rule, so transforms nest. With
+     * {@code requireGrad} it requires a gradient whatever {@code x} and the grad mode say.
+     */
+    public static Tensor alias(Tensor x, boolean requireGrad) {
+        Tensor[] inputs = {x};
+        Rules.Vjp identityVjp = (y, g) -> new Tensor[] {g};
+        if (!requireGrad) {
+            return record("alias", Rules.Kind.ELEMENTWISE, TensorAccess.value(x), inputs, (y, t) -> t[0], identityVjp);
+        }
+        Tensor out = TensorAccess.wrap(TensorAccess.value(x));
+        AutogradMeta meta = TensorAccess.meta(out);
+        meta.setRequiresGrad(true);
+        meta.setGradFn(new Node("alias", Rules.Kind.ELEMENTWISE, inputs, identityVjp, out));
+        pushTangents("alias", Rules.Kind.ELEMENTWISE, out, inputs, (y, t) -> t[0]);
         return out;
     }
 
@@ -39,7 +64,7 @@ public final class Autograd {
         return TensorAccess.wrap(value);
     }
 
-    private static void pushTangents(Tensor out, Tensor[] inputs, Rules.Jvp jvp) {
+    private static void pushTangents(String op, Rules.Kind kind, Tensor out, Tensor[] inputs, Rules.Jvp jvp) {
         List<ForwardTag> live = null;
         List<ForwardTag> suppressed = null;
         for (Tensor in : inputs) {
@@ -66,18 +91,47 @@ public final class Autograd {
         live.sort(java.util.Comparator.comparingLong(ForwardTag::id));
         for (ForwardTag tag : live) {
             Tensor[] t = new Tensor[inputs.length];
+            boolean diagonal = kind == Rules.Kind.ELEMENTWISE;
             for (int i = 0; i < inputs.length; i++) {
                 Tensor ti = TensorAccess.meta(inputs[i]).tangent(tag);
-                t[i] = ti != null ? ti : Tensor.zerosLike(inputs[i]);
+                if (ti != null) {
+                    diagonal &= java.util.Arrays.equals(inputs[i].shape(), out.shape()) && tag.isDiagonal(ti);
+                }
+                t[i] = ti != null ? ti : Batching.zeros(tag.batch(), inputs[i]);
             }
             // While this tag's tangent is computed, the rule sees the primals without it.
             suppressed.add(tag);
             try {
-                TensorAccess.meta(out).setTangent(tag, jvp.apply(out, t));
+                Tensor tangent = Batching.withLeadingAxes(0, () -> applyJvp(op, kind, tag.batch(), out, t, jvp));
+                if (tag.watchesStructure() && !diagonal) {
+                    tag.markNonDiagonal(tangent);
+                }
+                TensorAccess.meta(out).setTangent(tag, tangent);
             } finally {
                 suppressed.remove(suppressed.size() - 1);
             }
         }
+    }
+
+    private static Tensor applyJvp(String op, Rules.Kind kind, int batch, Tensor out, Tensor[] t, Rules.Jvp jvp) {
+        if (batch == 0) {
+            return jvp.apply(out, t);
+        }
+        if (kind == Rules.Kind.ELEMENTWISE) {
+            Tensor[] padded = new Tensor[t.length];
+            for (int i = 0; i < t.length; i++) {
+                padded[i] = Batching.padTo(t[i], out.ndim());
+            }
+            return Batching.fit(jvp.apply(out, padded), batch, out.shape(), op, "forward");
+        }
+        return Batching.perSlice(batch, b -> {
+            Tensor[] tb = new Tensor[t.length];
+            for (int i = 0; i < t.length; i++) {
+                tb[i] = Batching.slice(t[i], b);
+            }
+            Tensor r = jvp.apply(out, tb);
+            return java.util.Arrays.equals(r.shape(), out.shape()) ? r : r.broadcastTo(out.shape());
+        });
     }
 
     /** Attaches a tangent for {@code tag} to {@code x} (forward mode's seed). */
@@ -85,10 +139,13 @@ public final class Autograd {
         TensorAccess.meta(x).setTangent(tag, tangent);
     }
 
-    /** The tangent of {@code y} for {@code tag}: zeros of y's shape when y does not depend on the seed. */
+    /**
+     * The tangent of {@code y} for {@code tag}: zeros of y's shape ({@code [B] ++ shape} for a batched
+     * tag) when y does not depend on the seed.
+     */
     public static Tensor tangentOf(Tensor y, ForwardTag tag) {
         Tensor t = TensorAccess.meta(y).tangent(tag);
-        return t != null ? t : Tensor.zerosLike(y);
+        return t != null ? t : Batching.zeros(tag.batch(), y);
     }
 
     /** Keeps {@code output}'s gradient after backward (for intermediates, like PyTorch's retain_grad). */

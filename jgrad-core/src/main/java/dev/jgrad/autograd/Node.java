@@ -9,6 +9,7 @@ import dev.jgrad.Tensor;
  */
 public final class Node {
     private final String op;
+    private final Rules.Kind kind;
     private Tensor[] inputs;
     private Rules.Vjp vjp;
     private Tensor output;
@@ -16,8 +17,9 @@ public final class Node {
     /** The output tensor, kept only when the user asked it to retain its gradient. */
     private Tensor retained;
 
-    Node(String op, Tensor[] inputs, Rules.Vjp vjp, Tensor output) {
+    Node(String op, Rules.Kind kind, Tensor[] inputs, Rules.Vjp vjp, Tensor output) {
         this.op = op;
+        this.kind = kind;
         this.inputs = inputs;
         this.vjp = vjp;
         this.output = output;
@@ -26,6 +28,10 @@ public final class Node {
     /** Name of the op that produced the output, e.g. "mul". */
     public String op() {
         return op;
+    }
+
+    Rules.Kind kind() {
+        return kind;
     }
 
     /** True after a backward pass without {@code retainGraph} released this node. */

@@ -18,6 +18,20 @@ public final class Rules {
     }
 
     /**
+     * What the engines may assume about an op's rules.
+     * <ul>
+     * <li>{@link #ELEMENTWISE}: the op is element-wise over its broadcast inputs (its Jacobian is
+     * diagonal once broadcasting is undone), and its rules are "batch-transparent": called with
+     * tangents that carry extra leading batch axes (padded to the output's rank) the JVP returns the
+     * batched output tangent, and called with a batched cotangent the VJP returns batched input
+     * cotangents (broadcast sums go through {@code ShapeOps.sumTo}, which keeps
+     * {@link Batching#leadingAxes()} axes). Batched Jacobians push a whole batch through such ops at once.</li>
+     * <li>{@link #GENERIC}: anything else; a batch is pushed through one slice at a time.</li>
+     * </ul>
+     */
+    public enum Kind { ELEMENTWISE, GENERIC }
+
+    /**
      * Reverse rule: one cotangent per input (of that input's shape, or null for an input that
      * needs none) from the output's cotangent {@code g}. Written with differentiable tensor ops.
      */

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Rules;
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.UnaryFn;
@@ -24,21 +25,21 @@ public final class BinaryOps {
 
     public static Tensor add(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("add", Values.zip("add", BinaryFn.ADD, value(a), value(b)), inputs,
+        return Autograd.record("add", Rules.Kind.ELEMENTWISE, Values.zip("add", BinaryFn.ADD, value(a), value(b)), inputs,
                 (y, t) -> t[0].add(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g, b.shape())});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("sub", Values.zip("sub", BinaryFn.SUB, value(a), value(b)), inputs,
+        return Autograd.record("sub", Rules.Kind.ELEMENTWISE, Values.zip("sub", BinaryFn.SUB, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1]),
                 (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g.neg(), b.shape())});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("mul", Values.zip("mul", BinaryFn.MUL, value(a), value(b)), inputs,
+        return Autograd.record("mul", Rules.Kind.ELEMENTWISE, Values.zip("mul", BinaryFn.MUL, value(a), value(b)), inputs,
                 (y, t) -> t[0].mul(b).add(a.mul(t[1])),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(b), a.shape()) : null,
@@ -47,7 +48,7 @@ public final class BinaryOps {
 
     public static Tensor div(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("div", Values.zip("div", BinaryFn.DIV, value(a), value(b)), inputs,
+        return Autograd.record("div", Rules.Kind.ELEMENTWISE, Values.zip("div", BinaryFn.DIV, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1].mul(y)).div(b),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.div(b), a.shape()) : null,
@@ -57,7 +58,7 @@ public final class BinaryOps {
     /** a^b; ∂/∂a = b·a^(b−1), ∂/∂b = a^b·log a, taken as 0 where a = 0 and b ≥ 0 (as PyTorch). */
     public static Tensor pow(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
-        return Autograd.record("pow", Values.zip("pow", BinaryFn.POW, value(a), value(b)), inputs,
+        return Autograd.record("pow", Rules.Kind.ELEMENTWISE, Values.zip("pow", BinaryFn.POW, value(a), value(b)), inputs,
                 (y, t) -> t[0].mul(powBase(a, b)).add(t[1].mul(powExponent(a, b, y))),
                 (y, g) -> new Tensor[] {
                     a.requiresGrad() ? ShapeOps.sumTo(g.mul(powBase(a, b)), a.shape()) : null,
@@ -85,7 +86,7 @@ public final class BinaryOps {
     private static Tensor extremum(String op, Tensor a, Tensor b, boolean max) {
         Tensor[] inputs = {a, b};
         BinaryFn f = max ? BinaryFn.MAX : BinaryFn.MIN;
-        return Autograd.record(op, Values.zip(op, f, value(a), value(b)), inputs,
+        return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.zip(op, f, value(a), value(b)), inputs,
                 (y, t) -> {
                     Tensor wa = winnerShare(a, b, max);
                     return t[0].mul(wa).add(t[1].mul(wa.neg().add(1.0)));
@@ -104,13 +105,13 @@ public final class BinaryOps {
 
     public static Tensor addScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("addScalar", Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), value(x)), inputs,
+        return Autograd.record("addScalar", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0], (y, g) -> new Tensor[] {g});
     }
 
     public static Tensor mulScalar(Tensor x, double c) {
         Tensor[] inputs = {x};
-        return Autograd.record("mulScalar", Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), value(x)), inputs,
+        return Autograd.record("mulScalar", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0].mul(c), (y, g) -> new Tensor[] {g.mul(c)});
     }
 
@@ -139,7 +140,7 @@ public final class BinaryOps {
         KernelProvider.get().select(c.storage(), c.layout(), av.storage(), av.layout(), bv.storage(), bv.layout(), out);
         Tensor[] inputs = {condition, a, b};
         Tensor cond = condition.detach();
-        return Autograd.record("where", new NDArray(out, Layout.contiguous(shape)), inputs,
+        return Autograd.record("where", Rules.Kind.ELEMENTWISE, new NDArray(out, Layout.contiguous(shape)), inputs,
                 (y, t) -> Tensor.where(cond, t[1], t[2]),
                 (y, g) -> {
                     Tensor zero = Tensor.zerosLike(g);

@@ -2,6 +2,7 @@ package dev.jgrad.ops;
 
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Batching;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
@@ -204,22 +205,33 @@ public final class ShapeOps {
         return broadcastTo("expand", x, target);
     }
 
-    /** Sums {@code g} over broadcast axes so it has {@code shape} (the transpose of broadcasting). */
+    /**
+     * Sums {@code g} over broadcast axes so it has {@code shape} (the transpose of broadcasting).
+     * Inside a batched element-wise reverse rule ({@link Batching#leadingAxes()} = k) the first k
+     * axes of {@code g} are batch directions and are kept.
+     */
     public static Tensor sumTo(Tensor g, int[] shape) {
         int[] gs = g.shape();
-        if (Arrays.equals(gs, shape)) {
+        int k = Math.min(Batching.leadingAxes(), gs.length);
+        int[] target = shape;
+        if (k > 0) {
+            target = new int[k + shape.length];
+            System.arraycopy(gs, 0, target, 0, k);
+            System.arraycopy(shape, 0, target, k, shape.length);
+        }
+        if (Arrays.equals(gs, target)) {
             return g;
         }
-        int lead = gs.length - shape.length;
+        int lead = gs.length - target.length;
         int count = 0;
         int[] axes = new int[gs.length];
-        for (int i = 0; i < gs.length; i++) {
-            if (i < lead || (shape[i - lead] == 1 && gs[i] != 1)) {
+        for (int i = k; i < gs.length; i++) {
+            if (i < k + lead || (target[i - lead] == 1 && gs[i] != 1)) {
                 axes[count++] = i;
             }
         }
         Tensor summed = count == 0 ? g : g.sum(Arrays.copyOf(axes, count), true);
-        return summed.reshape(shape);
+        return summed.reshape(target);
     }
 
     public static Tensor slice(Tensor x, int axis, int start, int stop, int step) {

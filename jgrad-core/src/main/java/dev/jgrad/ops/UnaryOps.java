@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Rules;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.kernels.UnaryFn.Kind;
 
@@ -26,14 +27,14 @@ public final class UnaryOps {
      */
     static Tensor elementwise(String op, Tensor x, UnaryFn f, BinaryOperator<Tensor> d) {
         Tensor[] inputs = {x};
-        return Autograd.record(op, Values.map(f, value(x)), inputs,
+        return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
                 (y, t) -> d.apply(x, y).mul(t[0]),
                 (y, g) -> new Tensor[] {g.mul(d.apply(x, y))});
     }
 
     public static Tensor neg(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("neg", Values.map(UnaryFn.of(Kind.NEG), value(x)), inputs,
+        return Autograd.record("neg", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(Kind.NEG), value(x)), inputs,
                 (y, t) -> t[0].neg(), (y, g) -> new Tensor[] {g.neg()});
     }
 
@@ -43,7 +44,7 @@ public final class UnaryOps {
 
     public static Tensor sign(Tensor x) {
         Tensor[] inputs = {x};
-        return Autograd.record("sign", Values.map(UnaryFn.of(Kind.SIGN), value(x)), inputs,
+        return Autograd.record("sign", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(Kind.SIGN), value(x)), inputs,
                 (y, t) -> Tensor.zerosLike(y), (y, g) -> new Tensor[] {Tensor.zerosLike(x)});
     }
 
@@ -136,7 +137,7 @@ public final class UnaryOps {
             return x;
         }
         Tensor[] inputs = {x};
-        return Autograd.record("to", value(x).to(dtype), inputs,
+        return Autograd.record("to", Rules.Kind.ELEMENTWISE, value(x).to(dtype), inputs,
                 (y, t) -> t[0].to(dtype), (y, g) -> new Tensor[] {g.to(x.dtype())});
     }
 }
