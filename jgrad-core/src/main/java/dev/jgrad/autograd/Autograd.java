@@ -117,7 +117,7 @@ public final class Autograd {
         if (batch == 0) {
             return jvp.apply(out, t);
         }
-        if (kind == Rules.Kind.ELEMENTWISE) {
+        if (kind.batchTransparent()) {
             Tensor[] padded = new Tensor[t.length];
             for (int i = 0; i < t.length; i++) {
                 padded[i] = Batching.padTo(t[i], out.ndim());

@@ -202,7 +202,7 @@ public final class ReverseEngine {
             return node.vjp().apply(node.output(), g);
         }
         Tensor[] inputs = node.inputs();
-        if (node.kind() == Rules.Kind.ELEMENTWISE) {
+        if (node.kind().batchTransparent()) {
             Tensor[] grads = Batching.withLeadingAxes(1, () -> node.vjp().apply(node.output(), g));
             for (int i = 0; i < grads.length; i++) {
                 if (grads[i] != null) {

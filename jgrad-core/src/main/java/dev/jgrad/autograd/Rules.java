@@ -26,10 +26,19 @@ public final class Rules {
      * batched output tangent, and called with a batched cotangent the VJP returns batched input
      * cotangents (broadcast sums go through {@code ShapeOps.sumTo}, which keeps
      * {@link Batching#leadingAxes()} axes). Batched Jacobians push a whole batch through such ops at once.</li>
+     * <li>{@link #BATCHABLE}: rules batch-transparent in the same way (e.g. matmul, whose rules are
+     * broadcasting products), but the op mixes elements.</li>
      * <li>{@link #GENERIC}: anything else; a batch is pushed through one slice at a time.</li>
      * </ul>
      */
-    public enum Kind { ELEMENTWISE, GENERIC }
+    public enum Kind {
+        ELEMENTWISE, BATCHABLE, GENERIC;
+
+        /** Whether rules accept tangents/cotangents with a leading batch axis directly. */
+        public boolean batchTransparent() {
+            return this != GENERIC;
+        }
+    }
 
     /**
      * Reverse rule: one cotangent per input (of that input's shape, or null for an input that

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Rules;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
@@ -87,7 +88,7 @@ public final class Linalg {
     private static Tensor product(Tensor a, Tensor b) {
         NDArray value = productValue(value(a), value(b));
         Tensor[] inputs = {a, b};
-        return Autograd.record("matmul", value, inputs,
+        return Autograd.record("matmul", Rules.Kind.BATCHABLE, value, inputs,
                 (y, t) -> product(t[0], b).add(product(a, t[1])),
                 (y, g) -> productVjp(a, b, g));
     }
