@@ -84,6 +84,31 @@ class CustomFunctionTest {
     }
 
     @Test
+    void forwardOverReverseThroughTheUserRules() {
+        Tensor w = Tensor.randn(9, 3, 2);
+        Tensor x0 = Tensor.randn(10, 2, 3);
+        Tensor v = Tensor.randn(11, 2, 3);
+        java.util.function.Function<Tensor, double[]> gradient = at -> {
+            Tensor x = at.detach().requiresGrad(true);
+            new Log1pExp().apply(new Bilinear().apply(x, w)).square().sum().backward();
+            return x.grad().toDoubleArray();
+        };
+        Tensor x = x0.detach().requiresGrad(true);
+        Tensor hv;
+        try (ForwardMode fwd = ForwardMode.begin()) {
+            new Log1pExp().apply(new Bilinear().apply(fwd.dual(x, v), w)).square().sum().backward();
+            hv = fwd.tangentOf(x.grad());
+        }
+        double h = 1e-6;
+        double[] p = gradient.apply(x0.add(v.mul(h)));
+        double[] m = gradient.apply(x0.sub(v.mul(h)));
+        for (int i = 0; i < p.length; i++) {
+            double fd = (p[i] - m[i]) / (2 * h);
+            assertEquals(fd, hv.toDoubleArray()[i], 1e-6 * (1 + Math.abs(fd)), "Hv at " + i);
+        }
+    }
+
+    @Test
     void gradCheckCatchesWrongUserRules() {
         CustomFunction wrongVjp = new Log1pExp() {
             @Override

@@ -132,6 +132,17 @@ class LayerTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("builtIns")
+    void valueAndDerivativePassGradCheckToSecondOrder(Case c) {
+        GradCheck.Options all = GradCheck.Options.DEFAULT.withSecondOrder(true);
+        Tensor x = input(11, c.positiveOnly(), 2, 3);
+        GradCheck.assertGradients(in -> c.layer().apply(in[0]).value(), all, x);
+        GradCheck.assertGradients(in -> c.layer().apply(in[0]).derivative(), all, x);
+        Layer chain = c.layer().then(Layer.sin()).then(c.positiveOnly() ? Layer.exp() : Layer.tanh());
+        GradCheck.assertGradients(in -> chain.apply(in[0]).derivative(), all, x);
+    }
+
     @Test
     void builtInsReuseTheValue() {
         Tensor x = input(3, false, 4);
@@ -241,7 +252,9 @@ class LayerTest {
             // No second derivative given: the derivative's tangent is unknown, and says so with NaN.
             assertTrue(Double.isNaN(fwd.tangentOf(d.derivative()).get(0, 0)));
         }
-        Layer.of("cube", v -> v * v * v, v -> 3 * v * v).then(Layer.tanh()).apply(x);   // chains like any layer
+        GradCheck.assertGradients(in -> cube.then(Layer.tanh()).apply(in[0]).value(), x);   // first order, both modes
+        GradCheck.assertGradients(in -> Layer.of("cube", v -> v * v * v, v -> 3 * v * v, v -> 6 * v).apply(in[0]).value(),
+                GradCheck.Options.DEFAULT.withSecondOrder(true), x);
     }
 
     @Test
