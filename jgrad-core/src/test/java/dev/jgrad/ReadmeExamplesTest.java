@@ -110,6 +110,74 @@ class ReadmeExamplesTest {
     }
 
     @Test
+    void forwardModeLayers() {
+        Tensor t = Tensor.linspace(-2, 2, 5);
+        Layer.Output th = Layer.tanh().apply(t);
+        th.value();                              // tanh t
+        th.derivative();                         // 1 − tanh² t, from the value, shape [5]
+        assertTrue(th.value().allClose(t.tanh(), 0, 1e-15));
+        assertTrue(th.derivative().allClose(t.tanh().square().neg().add(1), 0, 1e-15));
+
+        Layer act = Layer.sin().then(Layer.tanh()).then(Layer.square());   // or Layer.chain(sin, tanh, square)
+        Layer.Output o = act.apply(t);
+        o.derivative();                          // 2 tanh(sin t) · (1 − tanh²(sin t)) · cos t
+        Tensor u = t.sin().tanh();
+        assertTrue(o.derivative().allClose(u.mul(2).mul(u.square().neg().add(1)).mul(t.cos()), 1e-12, 1e-15));
+
+        Layer cube = Layer.of("cube", v -> v * v * v, v -> 3 * v * v);
+        Layer softsign = Layer.of("mySoftsign", x -> x.div(x.abs().add(1)),
+                (x, y) -> x.abs().add(1).square().reciprocal());
+        Tensor d = cube.then(softsign).apply(t).derivative();
+        Tensor c = t.pow(3.0);
+        assertTrue(d.allClose(c.abs().add(1).square().reciprocal().mul(t.square().mul(3)), 1e-12, 1e-15));
+    }
+
+    @Test
+    void forwardModeDualTensors() {
+        Tensor a = Tensor.of(new double[] {1, 2, 3, 4}, 2, 2);
+        Tensor direction = Tensor.of(new double[] {1, 0, 0, 1}, 2, 2);
+        try (ForwardMode fwd = ForwardMode.begin()) {
+            Tensor ad = fwd.dual(a, direction);                    // primal a, tangent direction
+            Tensor out = ad.matmul(ad).softmax(1).mul(ad).sum(0);  // any ops: matmul, softmax, reductions…
+            Tensor dOut = fwd.tangentOf(out);                       // J·direction, shape [2]
+            assertArrayEquals(new int[] {2}, dOut.shape());
+            double h = 1e-6;
+            Tensor fd = a.add(direction.mul(h)).matmul(a.add(direction.mul(h))).softmax(1).mul(a.add(direction.mul(h))).sum(0)
+                    .sub(a.sub(direction.mul(h)).matmul(a.sub(direction.mul(h))).softmax(1).mul(a.sub(direction.mul(h))).sum(0))
+                    .div(2 * h);
+            assertTrue(dOut.allClose(fd, 1e-6, 1e-8), dOut + " vs " + fd);
+        }
+
+        Tensor p = Tensor.of(0.5, -1.0).requiresGrad(true);
+        Tensor v = Tensor.of(1.0, 2.0);
+        try (ForwardMode fwd = ForwardMode.begin()) {
+            fwd.dual(p, v).pow(3.0).sum().backward();   // gradient 3p²
+            Tensor hv = fwd.tangentOf(p.grad());        // H·v = 6p·v = [3, -12]
+            assertArrayEquals(new double[] {3, -12}, hv.toDoubleArray(), 1e-12);
+            assertArrayEquals(new double[] {0.75, 3}, p.grad().toDoubleArray(), 1e-12);
+        }
+    }
+
+    @Test
+    void customFunctions() {
+        CustomFunction log1pexp = new CustomFunction() {       // log(1 + eˣ) without overflow
+            public Tensor value(Tensor... in) {
+                return in[0].relu().add(in[0].abs().neg().exp().log1p());
+            }
+            public Tensor jvp(Tensor[] in, Tensor out, Tensor[] tangents) {
+                return in[0].sigmoid().mul(tangents[0]);
+            }
+            public Tensor[] vjp(Tensor[] in, Tensor out, Tensor cotangent) {
+                return new Tensor[] {in[0].sigmoid().mul(cotangent)};
+            }
+        };
+        Tensor s = log1pexp.apply(Tensor.of(-1000.0, 0.0, 1000.0));   // [0, log 2, 1000]
+        GradCheck.assertGradients(in -> log1pexp.apply(in[0]),
+                GradCheck.Options.DEFAULT.withSecondOrder(true), Tensor.randn(3, 4));
+        assertArrayEquals(new double[] {0, Math.log(2), 1000}, s.toDoubleArray(), 1e-12);
+    }
+
+    @Test
     void errorMessagesQuoted() {
         IllegalArgumentException add = assertThrows(IllegalArgumentException.class,
                 () -> Tensor.zeros(2, 3).add(Tensor.zeros(4)));
