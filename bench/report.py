@@ -46,8 +46,12 @@ def key(workload, params):
 
 
 def load_jmh(path, times):
-    with open(path) as f:
-        results = json.load(f)
+    try:
+        with open(path) as f:
+            results = json.load(f)
+    except (OSError, ValueError) as e:
+        print(f"report.py: no JMH results ({e}); jgrad and DJL columns stay empty", file=sys.stderr)
+        return
     for r in results:
         short = ".".join(r["benchmark"].split(".")[-2:])
         if short not in JMH_WORKLOADS:
