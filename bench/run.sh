@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs every benchmark of issue 4 and prints one table: jgrad and PyTorch-through-DJL inside one
+# JMH run, then the Python PyTorch / numpy-OpenBLAS counterparts, then bench/report.py.
+#   bench/run.sh           full run (JMH 2 forks x 5 iterations; about 15-20 minutes on 2 cores)
+#   bench/run.sh --quick   smoke test: 1 fork, 2 short iterations, fewer Python repetitions
+# Extra arguments after the options go to JMH (e.g. a benchmark regex: bench/run.sh --quick Mlp).
+# Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh.json, torch-*.jsonl, table.md).
+set -euo pipefail
+
+quick=false
+if [[ "${1:-}" == "--quick" ]]; then
+  quick=true
+  shift
+fi
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+
+# The JDK 25 that ./mvnw and the build use (same search as mvnw).
+java_major() { "$1" -version 2>&1 | sed -n 's/.*version "\([0-9]*\).*/\1/p' | head -n 1; }
+java_cmd="${JAVA_HOME:+$JAVA_HOME/bin/}java"
+if [[ "$(java_major "$java_cmd" 2>/dev/null || echo 0)" -lt 25 ]]; then
+  java_cmd=""
+  for jdk in /usr/lib/jvm/*25* /usr/lib/jvm/*-2[6-9]* /opt/java/*25*; do
+    if [[ -x "$jdk/bin/java" ]]; then java_cmd="$jdk/bin/java"; break; fi
+  done
+  [[ -n "$java_cmd" ]] || { echo "run.sh: no JDK 25+ found (set JAVA_HOME)" >&2; exit 1; }
+fi
+
+# Python peers as the issue sets them up: OpenBLAS's OpenMP build first on the library path,
+# tcmalloc preloaded.
+openblas_dir=/usr/lib/x86_64-linux-gnu/openblas-openmp
+tcmalloc=/usr/lib/x86_64-linux-gnu/libtcmalloc_minimal.so.4
+if [[ ! -e "$openblas_dir/libopenblas.so.0" || ! -e "$tcmalloc" ]] \
+    || ! /usr/bin/python3 -c 'import torch, numpy' 2>/dev/null; then
+  echo "run.sh: the Python peers are missing; installing them (Debian packages)" >&2
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "run.sh: run as root, or: apt-get install -y python3-torch python3-numpy libopenblas0-openmp libtcmalloc-minimal4" >&2
+    exit 1
+  fi
+  apt-get update -q
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-numpy libopenblas0-openmp libtcmalloc-minimal4
+fi
+
+out="$root/jgrad-bench/target/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+echo "== building the benchmarks jar" >&2
+./mvnw -q -Pbench -DskipTests package
+mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
+
+{
+  echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ {print $2}') GiB"
+  echo "- JDK: $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
+  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 iterations)')"
+  echo "- Load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+} > "$out/meta.md"
+
+# DJL runs offline from the native jar on the classpath, extracting it under target/.
+export DJL_OFFLINE=true
+export DJL_CACHE_DIR="$root/jgrad-bench/target/djl-cache"
+export ENGINE_CACHE_DIR="$DJL_CACHE_DIR"
+
+jmh_opts=(-rf json -rff "$out/jmh.json")
+if [[ $quick == true ]]; then
+  jmh_opts+=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
+fi
+echo "== JMH: jgrad and DJL (log: $out/jmh.log)" >&2
+"$java_cmd" -jar jgrad-bench/target/benchmarks.jar "${jmh_opts[@]}" "$@" 2>&1 | tee "$out/jmh.log" \
+  | grep -E '^(# Benchmark:|# Parameters:|Result|<failure>)' >&2 || true
+
+py_opts=()
+[[ $quick == true ]] && py_opts+=(--quick)
+run_python() {  # threads, output file, extra options
+  local threads="$1" file="$2"
+  shift 2
+  # OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (set on some machines for old OpenBLAS builds) slow a
+  # current one: unset for this command only; the kernel OpenBLAS picks is recorded in the output.
+  env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE \
+    LD_PRELOAD="$tcmalloc" LD_LIBRARY_PATH="$openblas_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" \
+    OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
+    /usr/bin/python3 bench/torch_bench.py --threads "$threads" "${py_opts[@]}" "$@" > "$file"
+}
+echo "== Python: PyTorch and numpy/OpenBLAS, 1 thread (matmul rows)" >&2
+run_python 1 "$out/torch-1.jsonl" --only matmul
+echo "== Python: PyTorch and numpy/OpenBLAS, 2 threads (every row)" >&2
+run_python 2 "$out/torch-2.jsonl"
+
+echo "- Load average at end: $(cut -d ' ' -f 1-3 /proc/loadavg)" >> "$out/meta.md"
+/usr/bin/python3 bench/report.py --jmh "$out/jmh.json" --python "$out/torch-1.jsonl" "$out/torch-2.jsonl" \
+  --meta "$out/meta.md" | tee "$out/table.md"
+
+if grep -q '<failure>' "$out/jmh.log"; then
+  echo "run.sh: some JMH benchmarks FAILED (see $out/jmh.log); their rows say 'not measured'" >&2
+  exit 1
+fi

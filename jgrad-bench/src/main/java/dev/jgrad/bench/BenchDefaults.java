@@ -1,0 +1,29 @@
+package dev.jgrad.bench;
+
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * Settings every benchmark class inherits (JMH reads these annotations from superclasses): average
+ * time per call in nanoseconds, two forks of 3 warm-up and 5 measured half-second iterations
+ * (about 14 s per benchmark, so the full run of about 50 stays under 15 minutes on 2 cores). {@code bench/run.sh --quick}
+ * overrides the counts on the command line; the fork JVM arguments stay.
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Fork(value = 2, jvmArgsAppend = {BenchDefaults.ADD_MODULES, BenchDefaults.VECTOR_MODULE, BenchDefaults.DJL_OFFLINE,
+        BenchDefaults.HEAP})
+public abstract class BenchDefaults {
+    // Annotation values must be constants, so the fork arguments are spelled out once here.
+    static final String ADD_MODULES = "--add-modules";
+    static final String VECTOR_MODULE = "jdk.incubator.vector";
+    static final String DJL_OFFLINE = "-Dai.djl.offline=true";
+    static final String HEAP = "-Xmx8g";
+}

@@ -1,0 +1,134 @@
+package dev.jgrad.bench;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.jgrad.DType;
+import dev.jgrad.GradScope;
+import dev.jgrad.Tensor;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+
+/**
+ * Row "element-wise chain": y = tanh(exp(sin(x))·x + 1) over 10M elements. {@code forward}: no
+ * gradient recorded. {@code forwardBackward}: x requires a gradient, y.sum().backward(), the
+ * result is dL/dx. Each call starts from a fresh leaf (jgrad: a zero-copy detach; DJL: PyTorch's
+ * detach, also zero-copy), so no call pays for accumulating into the previous call's gradient.
+ *
+ * <p>Forward mode (the issue's third variant) has no jgrad benchmark yet. TODO(lead): add
+ * {@code jgradForwardMode} once the public forward-mode API from issue 3 has landed — seed x with
+ * a tangent of ones, compute y, read y's tangent (the PyTorch counterpart with
+ * torch.autograd.forward_ad is in bench/torch_bench.py, workload "chain_fwdmode"). DJL has no
+ * forward mode, so that row's peer is PyTorch only.
+ */
+public class ElementwiseChainBench extends BenchDefaults {
+    static final int SIZE = 10_000_000;
+
+    @State(Scope.Benchmark)
+    public static class Input {
+        @Param({"float32", "float64"})
+        public String dtype;
+
+        DType type;
+        double[] x;
+
+        @Setup(Level.Trial)
+        public void setUp() {
+            type = dtype.equals("float32") ? DType.FLOAT32 : DType.FLOAT64;
+            x = Inputs.uniform(3, SIZE, -2, 2);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class JgradSide {
+        Tensor x;
+
+        @Setup(Level.Trial)
+        public void setUp(Input in) {
+            x = Inputs.tensor(in.x, in.type, SIZE);
+        }
+    }
+
+    @State(Scope.Benchmark)
+    public static class DjlSide {
+        NDManager manager;
+        NDArray x;
+
+        @Setup(Level.Trial)
+        public void setUp(Input in) {
+            manager = Djl.newManager();
+            x = Djl.array(manager, in.x, in.type, SIZE);
+            // Same function on both sides: compare sum(y) and sum(dy/dx) once.
+            Tensor jx = Inputs.tensor(in.x, in.type, SIZE).requiresGrad(true);
+            Tensor jy = chain(jx).sum();
+            jy.backward();
+            double tol = in.type == DType.FLOAT32 ? 1e-4 : 1e-10;
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray leaf = x.stopGradient();
+                leaf.attach(sub);
+                leaf.setRequiresGradient(true);
+                NDArray y;
+                try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                    y = chain(leaf).sum();
+                    collector.backward(y);
+                }
+                Inputs.checkClose("chain sum(y)", jy.item(), Djl.scalar(y), tol);
+                Inputs.checkClose("chain sum(dy/dx)", jx.grad().sum().item(), Djl.scalar(leaf.getGradient().sum()), tol);
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void tearDown() {
+            manager.close();
+        }
+    }
+
+    static Tensor chain(Tensor x) {
+        return x.sin().exp().mul(x).add(1.0).tanh();
+    }
+
+    static NDArray chain(NDArray x) {
+        return x.sin().exp().mul(x).add(1.0).tanh();
+    }
+
+    @Benchmark
+    public Tensor jgradForward(JgradSide s) {
+        try (GradScope _ = Tensor.noGrad()) {
+            return chain(s.x);
+        }
+    }
+
+    @Benchmark
+    public Tensor jgradForwardBackward(JgradSide s) {
+        Tensor leaf = s.x.detach().requiresGrad(true);
+        chain(leaf).sum().backward();
+        return leaf.grad();
+    }
+
+    @Benchmark
+    public NDArray djlForward(DjlSide s) {
+        try (NDManager sub = s.manager.newSubManager()) {
+            s.x.tempAttach(sub);
+            return chain(s.x);
+        }
+    }
+
+    @Benchmark
+    public NDArray djlForwardBackward(DjlSide s) {
+        try (NDManager sub = s.manager.newSubManager()) {
+            NDArray leaf = s.x.stopGradient();
+            leaf.attach(sub);
+            leaf.setRequiresGradient(true);
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                collector.backward(chain(leaf).sum());
+            }
+            return leaf.getGradient();
+        }
+    }
+}
