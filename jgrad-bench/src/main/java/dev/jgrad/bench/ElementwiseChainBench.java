@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.training.GradientCollector;
 import dev.jgrad.DType;
+import dev.jgrad.ForwardMode;
 import dev.jgrad.GradScope;
 import dev.jgrad.Tensor;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -21,11 +22,9 @@ import org.openjdk.jmh.annotations.TearDown;
  * result is dL/dx. Each call starts from a fresh leaf (jgrad: a zero-copy detach; DJL: PyTorch's
  * detach, also zero-copy), so no call pays for accumulating into the previous call's gradient.
  *
- * <p>Forward mode (the issue's third variant) has no jgrad benchmark yet. TODO(lead): add
- * {@code jgradForwardMode} once the public forward-mode API from issue 3 has landed — seed x with
- * a tangent of ones, compute y, read y's tangent (the PyTorch counterpart with
- * torch.autograd.forward_ad is in bench/torch_bench.py, workload "chain_fwdmode"). DJL has no
- * forward mode, so that row's peer is PyTorch only.
+ * <p>Forward mode (the issue's third variant): x is a dual tensor with a tangent of ones, so y's
+ * tangent is dy/dx element-wise, computed beside y (PyTorch counterpart: torch.autograd.forward_ad,
+ * workload "chain_fwdmode" in bench/torch_bench.py; DJL has no forward mode).
  */
 public class ElementwiseChainBench extends BenchDefaults {
     static final int SIZE = 10_000_000;
@@ -48,10 +47,24 @@ public class ElementwiseChainBench extends BenchDefaults {
     @State(Scope.Benchmark)
     public static class JgradSide {
         Tensor x;
+        Tensor ones;
 
         @Setup(Level.Trial)
         public void setUp(Input in) {
             x = Inputs.tensor(in.x, in.type, SIZE);
+            ones = Tensor.onesLike(x);
+            // Forward mode and reverse mode must agree: the tangent of ones is the gradient of sum(y).
+            Tensor leaf = x.detach().requiresGrad(true);
+            chain(leaf).sum().backward();
+            Tensor tangent = forwardMode(x, ones);
+            Inputs.checkClose("chain forward vs reverse mode", leaf.grad().sum().item(), tangent.sum().item(),
+                    in.type == DType.FLOAT32 ? 1e-4 : 1e-10);
+        }
+    }
+
+    static Tensor forwardMode(Tensor x, Tensor tangent) {
+        try (GradScope _ = Tensor.noGrad(); ForwardMode fwd = ForwardMode.begin()) {
+            return fwd.tangentOf(chain(fwd.dual(x, tangent)));
         }
     }
 
@@ -109,6 +122,11 @@ public class ElementwiseChainBench extends BenchDefaults {
         Tensor leaf = s.x.detach().requiresGrad(true);
         chain(leaf).sum().backward();
         return leaf.grad();
+    }
+
+    @Benchmark
+    public Tensor jgradForwardMode(JgradSide s) {
+        return forwardMode(s.x, s.ones);
     }
 
     @Benchmark
