@@ -15,17 +15,20 @@ import java.util.Arrays;
  * dtype differs from C's go to the scalar reference.
  */
 public final class SimdMatmul {
-    /** Below this many multiply-adds (m·k·n), or with n below one vector, the direct loop beats packing. */
-    static final long SMALL_WORK = 32L * 32 * 32;
-    /** Above this many multiply-adds one product is split across threads (a hand-off costs ~10–20 µs). */
-    static final long PARALLEL_WORK = 64L * 64 * 64;
+    /** Below this many multiply-adds (m·k·n) the direct loop beats packing (8³ does, 16³ no longer). */
+    static final long SMALL_WORK = 2048;
+    /**
+     * From this many multiply-adds on, one product is split across threads: 128³ takes ~50–100 µs
+     * on one core, well above the pool's hand-off (a wake-up and a join, ~10 µs).
+     */
+    static final long PARALLEL_WORK = 128L * 128 * 128;
 
-    private static final int F32_MC = Integer.getInteger("tune.F32_MC", 144);
-    private static final int F32_KC = Integer.getInteger("tune.F32_KC", 256);
-    private static final int F32_NC = Integer.getInteger("tune.F32_NC", 3072);
-    private static final int F64_MC = Integer.getInteger("tune.F64_MC", 96);
-    private static final int F64_KC = Integer.getInteger("tune.F64_KC", 256);
-    private static final int F64_NC = Integer.getInteger("tune.F64_NC", 2048);
+    private static final int F32_MC = 144;
+    private static final int F32_KC = 256;
+    private static final int F32_NC = 3072;
+    private static final int F64_MC = 96;
+    private static final int F64_KC = 256;
+    private static final int F64_NC = 2048;
     private static final ThreadLocal<GemmF32> F32 = ThreadLocal.withInitial(() -> new GemmF32(F32_MC, F32_KC, F32_NC));
     private static final ThreadLocal<GemmF64> F64 = ThreadLocal.withInitial(() -> new GemmF64(F64_MC, F64_KC, F64_NC));
     private static final Kernels SCALAR = new ScalarKernels();
