@@ -2,9 +2,9 @@ package dev.jgrad.kernels.simd;
 
 /**
  * The GotoBLAS/BLIS loop nest around a register-tiled micro-kernel, shared by both dtypes: B is
- * packed kc × nc at a time (kept in L3/L2), A mc × kc at a time (kept in L2), and every
- * {@code mr × nr} tile of C is computed by the dtype's micro-kernel from one A and one B
- * micro-panel (kept in L1). One instance per thread: it owns the packing buffers.
+ * packed kc × nc at a time, A mc × kc at a time, and every {@code mr × nr} tile of C is computed
+ * by the dtype's micro-kernel from one A and one B micro-panel (kc deep). One instance per
+ * thread: it owns the packing buffers.
  */
 abstract class BlockedGemm {
     final int mr;
@@ -38,10 +38,13 @@ abstract class BlockedGemm {
                     packA(aOff + ic * ars + pc * acs, ars, acs, mcb, kcb);
                     // The first depth block overwrites C, the later ones add to it.
                     boolean add = pc > 0;
-                    for (int jr = 0; jr < ncb; jr += nr) {
-                        int w = Math.min(nr, ncb - jr);
-                        for (int ir = 0; ir < mcb; ir += mr) {
-                            int h = Math.min(mr, mcb - ir);
+                    // A row of tiles at a time: the A micro-panel stays in L1 and C is written along its
+                    // rows; going down a column of tiles instead measured 10–40 % slower at n = 1024
+                    // (probably C rows a power-of-two stride apart sharing cache sets).
+                    for (int ir = 0; ir < mcb; ir += mr) {
+                        int h = Math.min(mr, mcb - ir);
+                        for (int jr = 0; jr < ncb; jr += nr) {
+                            int w = Math.min(nr, ncb - jr);
                             int c = cOff + (ic + ir) * ldc + jc + jr;
                             if (h == mr && w == nr) {
                                 tile(kcb, ir * kcb, jr * kcb, c, ldc, add);
