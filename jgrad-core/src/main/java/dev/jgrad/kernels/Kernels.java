@@ -75,6 +75,20 @@ public interface Kernels {
                 Storage b, int bOff, int bRowStride, int bColStride,
                 Storage c, int cOff, int m, int k, int n);
 
+    /**
+     * A batch of matrix products with shared shapes and strides: for every {@code i},
+     * {@code C_i = A_i·B_i} with the operands at {@code aOffs[i]}, {@code bOffs[i]} and C at
+     * {@code cOffs[i]}, exactly as {@link #matmul}. One call per batched product, so an
+     * implementation can split the batches across threads; this default runs them one by one.
+     */
+    default void matmulBatched(Storage a, int[] aOffs, int aRowStride, int aColStride,
+                               Storage b, int[] bOffs, int bRowStride, int bColStride,
+                               Storage c, int[] cOffs, int m, int k, int n) {
+        for (int i = 0; i < cOffs.length; i++) {
+            matmul(a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], m, k, n);
+        }
+    }
+
     /** The reductions {@link #reduce} knows. */
     enum Reduction { SUM, MAX, MIN }
 }

@@ -123,6 +123,9 @@ public final class Linalg {
         int nb = batch.length;
         int[] index = new int[nb];
         int batches = Shapes.numel(batch);
+        int[] aOffs = new int[batches];
+        int[] bOffs = new int[batches];
+        int[] cOffs = new int[batches];
         for (int i = 0; i < batches; i++) {
             int aOff = la.offset();
             int bOff = lb.offset();
@@ -130,12 +133,15 @@ public final class Linalg {
                 aOff += index[d] * la.strides()[d];
                 bOff += index[d] * lb.strides()[d];
             }
-            Values.kernels().matmul(a.storage(), aOff, la.strides()[nb], la.strides()[nb + 1],
-                    b.storage(), bOff, lb.strides()[nb], lb.strides()[nb + 1], out, i * m * n, m, k, n);
+            aOffs[i] = aOff;
+            bOffs[i] = bOff;
+            cOffs[i] = i * m * n;
             for (int d = nb - 1; d >= 0 && ++index[d] == batch[d]; d--) {
                 index[d] = 0;
             }
         }
+        Values.kernels().matmulBatched(a.storage(), aOffs, la.strides()[nb], la.strides()[nb + 1],
+                b.storage(), bOffs, lb.strides()[nb], lb.strides()[nb + 1], out, cOffs, m, k, n);
         return result;
     }
 

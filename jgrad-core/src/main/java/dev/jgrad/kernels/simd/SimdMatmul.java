@@ -1,0 +1,154 @@
+package dev.jgrad.kernels.simd;
+
+import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
+import dev.jgrad.kernels.ScalarKernels;
+import dev.jgrad.tensor.Storage;
+
+import java.util.Arrays;
+
+/**
+ * Matrix multiply on {@code jdk.incubator.vector}: a direct vector loop for small products, the
+ * packed, cache-blocked, register-tiled GEMM ({@link GemmF32}, {@link GemmF64}) otherwise, split
+ * across jgrad's pool ({@link Parallel}) along the dimension of C with more micro-tiles when the
+ * product is big enough to pay for the hand-off. Same contract as {@link Kernels#matmul}; operands whose
+ * dtype differs from C's go to the scalar reference.
+ */
+public final class SimdMatmul {
+    /** Below this many multiply-adds (m·k·n) the direct loop beats packing (8³ does, 16³ no longer). */
+    static final long SMALL_WORK = 2048;
+    /**
+     * From this many multiply-adds on, one product is split across threads: 128³ takes ~50–100 µs
+     * on one core, well above the pool's hand-off (a wake-up and a join). An estimate: the shared
+     * 2-core test machine gave no clean 1-versus-2-thread crossover.
+     */
+    static final long PARALLEL_WORK = 128L * 128 * 128;
+
+    // Block sizes (elements): a kc-deep micro-panel pair fits L1 (B: 256×16 floats or 256×8 doubles
+    // = 16 KB); other mc/kc/nc nearby measured within noise. Each thread keeps its packing buffers
+    // (at most kc×nc: 3 MB float, 4 MB double) for reuse.
+    private static final int F32_MC = 144;
+    private static final int F32_KC = 256;
+    private static final int F32_NC = 3072;
+    private static final int F64_MC = 96;
+    private static final int F64_KC = 256;
+    private static final int F64_NC = 2048;
+    private static final ThreadLocal<GemmF32> F32 = ThreadLocal.withInitial(() -> new GemmF32(F32_MC, F32_KC, F32_NC));
+    private static final ThreadLocal<GemmF64> F64 = ThreadLocal.withInitial(() -> new GemmF64(F64_MC, F64_KC, F64_NC));
+    private static final Kernels SCALAR = new ScalarKernels();
+
+    private SimdMatmul() {
+    }
+
+    /**
+     * {@code C = A·B}: A is m×k read at {@code aOff + i·aRowStride + p·aColStride}, B is k×n read
+     * likewise, C is written dense row-major at {@code cOff} (overwritten, k = 0 gives zeros).
+     */
+    public static void matmul(Storage a, int aOff, int aRowStride, int aColStride,
+                              Storage b, int bOff, int bRowStride, int bColStride,
+                              Storage c, int cOff, int m, int k, int n) {
+        matmul(a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, m, k, n, true);
+    }
+
+    /**
+     * {@code C[i] = A[i]·B[i]} for every batch {@code i}, the operands at {@code aOffs[i]},
+     * {@code bOffs[i]} (shared strides) and C at {@code cOffs[i]}: see {@link Kernels#matmulBatched}.
+     * Several batches are split across threads batch-wise; a few big ones are each split inside.
+     */
+    public static void matmulBatched(Storage a, int[] aOffs, int aRowStride, int aColStride,
+                                     Storage b, int[] bOffs, int bRowStride, int bColStride,
+                                     Storage c, int[] cOffs, int m, int k, int n) {
+        int batches = cOffs.length;
+        long work = (long) m * k * n;
+        int threads = Parallel.threads();
+        if (batches == 1 || threads == 1 || (batches < 2 * threads && work >= PARALLEL_WORK)) {
+            for (int i = 0; i < batches; i++) {
+                matmul(a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], m, k, n, true);
+            }
+            return;
+        }
+        // Batches per chunk so that a chunk is worth a hand-off.
+        int minChunk = (int) Math.max(1, Math.min(batches, PARALLEL_WORK / Math.max(1, work)));
+        Parallel.forRange(batches, minChunk, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                matmul(a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], m, k, n, false);
+            }
+        });
+    }
+
+    private static void matmul(Storage a, int aOff, int ars, int acs, Storage b, int bOff, int brs, int bcs,
+                               Storage c, int cOff, int m, int k, int n, boolean split) {
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (c instanceof Storage.F32(float[] cf) && a instanceof Storage.F32(float[] af)
+                && b instanceof Storage.F32(float[] bf)) {
+            if (k == 0) {
+                Arrays.fill(cf, cOff, cOff + m * n, 0f);
+            } else {
+                f32(af, aOff, ars, acs, bf, bOff, brs, bcs, cf, cOff, m, k, n, split);
+            }
+        } else if (c instanceof Storage.F64(double[] cd) && a instanceof Storage.F64(double[] ad)
+                && b instanceof Storage.F64(double[] bd)) {
+            if (k == 0) {
+                Arrays.fill(cd, cOff, cOff + m * n, 0d);
+            } else {
+                f64(ad, aOff, ars, acs, bd, bOff, brs, bcs, cd, cOff, m, k, n, split);
+            }
+        } else {
+            SCALAR.matmul(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n);
+        }
+    }
+
+    private static void f32(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                            float[] c, int cOff, int m, int k, int n, boolean split) {
+        long work = (long) m * k * n;
+        if (work < SMALL_WORK) {
+            SmallMatmul.multiply(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n);
+            return;
+        }
+        Block body = (i0, rows, j0, cols) -> F32.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
+                c, cOff + i0 * n + j0, n, rows, k, cols);
+        splitC(m, n, GemmF32.MR, GemmF32.NR, split && work >= PARALLEL_WORK, body);
+    }
+
+    private static void f64(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
+                            double[] c, int cOff, int m, int k, int n, boolean split) {
+        long work = (long) m * k * n;
+        if (work < SMALL_WORK) {
+            SmallMatmul.multiply(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n);
+            return;
+        }
+        Block body = (i0, rows, j0, cols) -> F64.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
+                c, cOff + i0 * n + j0, n, rows, k, cols);
+        splitC(m, n, GemmF64.MR, GemmF64.NR, split && work >= PARALLEL_WORK, body);
+    }
+
+    /** The part of C at rows [i0, i0+rows) and columns [j0, j0+cols). */
+    @FunctionalInterface
+    private interface Block {
+        void run(int i0, int rows, int j0, int cols);
+    }
+
+    /**
+     * Runs {@code body} on all of C, or on strips of whole micro-tiles across threads: along the
+     * dimension with more tiles, since each strip packs the whole of the other operand again.
+     */
+    private static void splitC(int m, int n, int mr, int nr, boolean parallel, Block body) {
+        int rowTiles = (m + mr - 1) / mr;
+        int colTiles = (n + nr - 1) / nr;
+        if (!parallel || Parallel.threads() == 1 || Math.max(rowTiles, colTiles) < 2) {
+            body.run(0, m, 0, n);
+        } else if (rowTiles >= colTiles) {
+            Parallel.forRange(rowTiles, 1, (from, to) -> {
+                int i0 = from * mr;
+                body.run(i0, Math.min(m, to * mr) - i0, 0, n);
+            });
+        } else {
+            Parallel.forRange(colTiles, 1, (from, to) -> {
+                int j0 = from * nr;
+                body.run(0, m, j0, Math.min(n, to * nr) - j0);
+            });
+        }
+    }
+}
