@@ -36,32 +36,32 @@ final class DoubleLanes {
         DoubleVector a = DoubleVector.broadcast(S, f.a());
         DoubleVector b = DoubleVector.broadcast(S, f.b());
         switch (f.kind()) {
-            case NEG -> { for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i); }
-            case ABS -> { for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i); }
-            case SIGN -> { for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i); }
-            case EXP -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i); }
-            case EXPM1 -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i); }
-            case LOG -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i); }
-            case LOG1P -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i); }
-            case SQRT -> { for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i); }
-            case SQUARE -> { for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); } }
-            case RECIPROCAL -> { for (; i < n; i += L) DoubleVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i); }
-            case SIN -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i); }
-            case COS -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i); }
-            case TAN -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i); }
-            case TANH -> { for (; i < n; i += L) VectorMath.tanh(at(x, xp + i)).intoArray(o, op + i); }
-            case SIGMOID -> { for (; i < n; i += L) VectorMath.sigmoid(at(x, xp + i)).intoArray(o, op + i); }
-            case RELU -> { for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i); }
-            case SOFTPLUS -> { for (; i < n; i += L) VectorMath.softplus(at(x, xp + i)).intoArray(o, op + i); }
-            case SILU -> { for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i); } }
-            case LEAKY_RELU -> { for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i); }
-            case ADD_SCALAR -> { for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i); }
-            case MUL_SCALAR -> { for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i); }
-            case CLAMP -> { for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i); }
+            case NEG -> i = mapNeg(x, xp, o, op, n, a, b);
+            case ABS -> i = mapAbs(x, xp, o, op, n, a, b);
+            case SIGN -> i = mapSign(x, xp, o, op, n, a, b);
+            case EXP -> i = mapExp(x, xp, o, op, n, a, b);
+            case EXPM1 -> i = mapExpm1(x, xp, o, op, n, a, b);
+            case LOG -> i = mapLog(x, xp, o, op, n, a, b);
+            case LOG1P -> i = mapLog1p(x, xp, o, op, n, a, b);
+            case SQRT -> i = mapSqrt(x, xp, o, op, n, a, b);
+            case SQUARE -> i = mapSquare(x, xp, o, op, n, a, b);
+            case RECIPROCAL -> i = mapReciprocal(x, xp, o, op, n, a, b);
+            case SIN -> i = mapSin(x, xp, o, op, n, a, b);
+            case COS -> i = mapCos(x, xp, o, op, n, a, b);
+            case TAN -> i = mapTan(x, xp, o, op, n, a, b);
+            case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
+            case SIGMOID -> i = mapSigmoid(x, xp, o, op, n, a, b);
+            case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
+            case SOFTPLUS -> i = mapSoftplus(x, xp, o, op, n, a, b);
+            case SILU -> i = mapSilu(x, xp, o, op, n, a, b);
+            case LEAKY_RELU -> i = mapLeakyRelu(x, xp, o, op, n, a, b);
+            case ADD_SCALAR -> i = mapAddScalar(x, xp, o, op, n, a, b);
+            case MUL_SCALAR -> i = mapMulScalar(x, xp, o, op, n, a, b);
+            case CLAMP -> i = mapClamp(x, xp, o, op, n, a, b);
             case POW_SCALAR -> {
                 // Math.pow(x, 2) is x·x exactly; other exponents keep Math.pow's special cases.
                 if (f.a() == 2) {
-                    for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+                    i = mapSquare(x, xp, o, op, n, a, b);
                 }
             }
             // GELU's 1 + tanh(·) cancels for negative x: any tanh but Math.tanh disagrees there by many ulps.
@@ -82,17 +82,17 @@ final class DoubleLanes {
         DoubleVector ab = DoubleVector.broadcast(S, a[ap]);
         DoubleVector bb = DoubleVector.broadcast(S, b[bp]);
         switch (f) {
-            case ADD -> { for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case SUB -> { for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MUL -> { for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case DIV -> { for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MAX -> { for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MIN -> { for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case GT -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case GE -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case LT -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case LE -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case EQ -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
+            case ADD -> i = zipAdd(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SUB -> i = zipSub(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MUL -> i = zipMul(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case DIV -> i = zipDiv(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MAX -> i = zipMax(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MIN -> i = zipMin(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GT -> i = zipGt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GE -> i = zipGe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case POW -> { }
         }
         for (; i < len; i++) {
@@ -161,5 +161,172 @@ final class DoubleLanes {
             double v = x[p + j];
             acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
         }
+    }
+
+    // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
+    private static int mapNeg(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAbs(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSign(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog1p(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSqrt(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSquare(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapReciprocal(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) DoubleVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.tanh(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sigmoid(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSoftplus(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.softplus(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSilu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapLeakyRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAddScalar(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapMulScalar(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapClamp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipAdd(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipSub(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMul(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipDiv(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMax(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMin(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGt(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGe(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLt(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLe(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipEq(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
     }
 }

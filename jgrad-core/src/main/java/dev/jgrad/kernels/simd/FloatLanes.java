@@ -55,56 +55,41 @@ final class FloatLanes {
         int n = S.loopBound(len);
         FloatVector a = FloatVector.broadcast(S, (float) f.a());
         FloatVector b = FloatVector.broadcast(S, (float) f.b());
-        boolean exactParameters = isFloat(f.a()) && isFloat(f.b());
+        boolean exact = isFloat(f.a()) && isFloat(f.b());
         switch (f.kind()) {
-            case NEG -> { for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i); }
-            case ABS -> { for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i); }
-            case SIGN -> { for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i); }
-            case EXP -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i); }
-            case EXPM1 -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i); }
-            case LOG -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i); }
-            case LOG1P -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i); }
-            case SQRT -> { for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i); }
-            case SQUARE -> { for (; i < n; i += L) { FloatVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); } }
-            case RECIPROCAL -> { for (; i < n; i += L) FloatVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i); }
-            case SIN -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i); }
-            case COS -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i); }
-            case TAN -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i); }
+            case NEG -> i = mapNeg(x, xp, o, op, n, a, b);
+            case ABS -> i = mapAbs(x, xp, o, op, n, a, b);
+            case SIGN -> i = mapSign(x, xp, o, op, n, a, b);
+            case EXP -> i = mapExp(x, xp, o, op, n, a, b);
+            case EXPM1 -> i = mapExpm1(x, xp, o, op, n, a, b);
+            case LOG -> i = mapLog(x, xp, o, op, n, a, b);
+            case LOG1P -> i = mapLog1p(x, xp, o, op, n, a, b);
+            case SQRT -> i = mapSqrt(x, xp, o, op, n, a, b);
+            case SQUARE -> i = mapSquare(x, xp, o, op, n, a, b);
+            case RECIPROCAL -> i = mapReciprocal(x, xp, o, op, n, a, b);
+            case SIN -> i = mapSin(x, xp, o, op, n, a, b);
+            case COS -> i = mapCos(x, xp, o, op, n, a, b);
+            case TAN -> i = mapTan(x, xp, o, op, n, a, b);
             // The library's float TANH is fast (unlike its double one).
-            case TANH -> { for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TANH).intoArray(o, op + i); }
-            case RELU -> { for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i); }
+            case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
+            case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
             case SIGMOID, SOFTPLUS, SILU -> i = widened(f, x, xp, o, op, len);
             case POW_SCALAR -> {
                 if (f.a() == 2) {
-                    for (; i < n; i += L) { FloatVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+                    i = mapSquare(x, xp, o, op, n, a, b);
                 }
             }
-            case LEAKY_RELU, ADD_SCALAR, MUL_SCALAR, CLAMP -> {
-                if (exactParameters) {
-                    i = parametric(f.kind(), x, xp, o, op, n, a, b);
-                } else {
-                    i = widened(f, x, xp, o, op, len);
-                }
-            }
+            // Float parameters: float lanes are exact; others (a slope of 0.01) need double lanes.
+            case LEAKY_RELU -> i = exact ? mapLeakyRelu(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case MUL_SCALAR -> i = exact ? mapMulScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case CLAMP -> i = exact ? mapClamp(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
             case GELU -> { }
         }
         for (; i < len; i++) {
             o[op + i] = (float) f.applyAsDouble(x[xp + i]);
         }
-    }
-
-    /** The functions with parameters, in float lanes (the parameters are floats); returns elements done. */
-    private static int parametric(UnaryFn.Kind kind, float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        switch (kind) {
-            case LEAKY_RELU -> { for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i); }
-            case ADD_SCALAR -> { for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i); }
-            case MUL_SCALAR -> { for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i); }
-            case CLAMP -> { for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i); }
-            default -> throw new IllegalStateException(kind.toString());
-        }
-        return i;
     }
 
     /** Functions computed in double lanes and rounded once (a parameter is not a float, or float lanes lose digits); returns elements done. */
@@ -114,13 +99,13 @@ final class FloatLanes {
         DoubleVector a = DoubleVector.broadcast(D, f.a());
         DoubleVector b = DoubleVector.broadcast(D, f.b());
         switch (f.kind()) {
-            case LEAKY_RELU -> { for (; i < n; i += H) narrow(VectorMath.leakyRelu(wide(x, xp + i), a), o, op + i); }
-            case ADD_SCALAR -> { for (; i < n; i += H) narrow(wide(x, xp + i).add(a), o, op + i); }
-            case MUL_SCALAR -> { for (; i < n; i += H) narrow(wide(x, xp + i).mul(a), o, op + i); }
-            case CLAMP -> { for (; i < n; i += H) narrow(VectorMath.clamp(wide(x, xp + i), a, b), o, op + i); }
-            case SIGMOID -> { for (; i < n; i += H) narrow(VectorMath.sigmoid(wide(x, xp + i)), o, op + i); }
-            case SOFTPLUS -> { for (; i < n; i += H) narrow(VectorMath.softplus(wide(x, xp + i)), o, op + i); }
-            case SILU -> { for (; i < n; i += H) { DoubleVector v = wide(x, xp + i); narrow(v.mul(VectorMath.sigmoid(v)), o, op + i); } }
+            case LEAKY_RELU -> i = wideLeakyRelu(x, xp, o, op, n, a, b);
+            case ADD_SCALAR -> i = wideAddScalar(x, xp, o, op, n, a, b);
+            case MUL_SCALAR -> i = wideMulScalar(x, xp, o, op, n, a, b);
+            case CLAMP -> i = wideClamp(x, xp, o, op, n, a, b);
+            case SIGMOID -> i = wideSigmoid(x, xp, o, op, n, a, b);
+            case SOFTPLUS -> i = wideSoftplus(x, xp, o, op, n, a, b);
+            case SILU -> i = wideSilu(x, xp, o, op, n, a, b);
             default -> throw new IllegalStateException(f.kind().toString());
         }
         return i;
@@ -133,17 +118,17 @@ final class FloatLanes {
         FloatVector ab = FloatVector.broadcast(S, a[ap]);
         FloatVector bb = FloatVector.broadcast(S, b[bp]);
         switch (f) {
-            case ADD -> { for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case SUB -> { for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MUL -> { for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case DIV -> { for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MAX -> { for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case MIN -> { for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case GT -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case GE -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case LT -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case LE -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
-            case EQ -> { for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i); }
+            case ADD -> i = zipAdd(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SUB -> i = zipSub(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MUL -> i = zipMul(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case DIV -> i = zipDiv(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MAX -> i = zipMax(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MIN -> i = zipMin(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GT -> i = zipGt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GE -> i = zipGe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case POW -> { }
         }
         for (; i < len; i++) {
@@ -212,5 +197,192 @@ final class FloatLanes {
             double v = x[p + j];
             acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
         }
+    }
+
+    // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
+    private static int mapNeg(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAbs(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSign(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog1p(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSqrt(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSquare(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) { FloatVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapReciprocal(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) FloatVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TANH).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLeakyRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAddScalar(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapMulScalar(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapClamp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
+        return i;
+    }
+    private static int wideLeakyRelu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.leakyRelu(wide(x, xp + i), a), o, op + i);
+        return i;
+    }
+    private static int wideAddScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(wide(x, xp + i).add(a), o, op + i);
+        return i;
+    }
+    private static int wideMulScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(wide(x, xp + i).mul(a), o, op + i);
+        return i;
+    }
+    private static int wideClamp(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.clamp(wide(x, xp + i), a, b), o, op + i);
+        return i;
+    }
+    private static int wideSigmoid(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.sigmoid(wide(x, xp + i)), o, op + i);
+        return i;
+    }
+    private static int wideSoftplus(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.softplus(wide(x, xp + i)), o, op + i);
+        return i;
+    }
+    private static int wideSilu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) { DoubleVector v = wide(x, xp + i); narrow(v.mul(VectorMath.sigmoid(v)), o, op + i); }
+        return i;
+    }
+    private static int zipAdd(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipSub(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMul(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipDiv(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMax(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMin(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGt(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGe(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLt(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLe(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipEq(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
     }
 }

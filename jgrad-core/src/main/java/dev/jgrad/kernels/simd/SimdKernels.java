@@ -20,10 +20,12 @@ import java.util.function.DoubleUnaryOperator;
  */
 public final class SimdKernels implements Kernels {
     /**
-     * Elements per thread below which a kernel stays on the calling thread (measured: the hand-off
-     * costs ~10–20 µs here, what ~16K transcendental or ~64K arithmetic elements take).
+     * Elements per thread below which a kernel stays on the calling thread. Measured on the 2-core
+     * test machine (shared, so noisy): at 64K–256K elements two threads were no faster than one for
+     * ADD and float EXP (hand-off ≈ 10–50 µs under load); at 1M–10M they gave up to 2× on
+     * transcendentals, while memory-bound arithmetic gains little.
      */
-    static final int MIN_CHUNK = 1 << 15;
+    public static final int MIN_CHUNK = 1 << 16;
     /** Shorter rows are walked faster by the scalar kernels than split into vector pieces. */
     private static final int MIN_ROW = 8;
 
