@@ -199,4 +199,32 @@ final class StridedViews {
             fail(where.get() + ": expected " + expected + " ± " + tol + " but was " + actual);
         }
     }
+
+    /**
+     * Within {@code bound} units in the last place of {@code dtype}; bit-equal when the bound is 0
+     * and when the expectation is NaN, ±inf or ±0 (the special cases keep their exact value and sign).
+     */
+    static void assertUlps(DType dtype, double expected, double actual, long bound, Supplier<String> where) {
+        if (bound == 0 || !Double.isFinite(expected) || expected == 0 || Double.isNaN(actual)) {
+            assertSame(expected, actual, where);
+            return;
+        }
+        long distance = dtype == DType.FLOAT32 ? Math.abs(ordered((float) expected) - ordered((float) actual))
+                : Math.abs(ordered(expected) - ordered(actual));
+        if (distance > bound) {
+            fail(where.get() + ": expected " + expected + " within " + bound + " ulp but was " + actual
+                    + " (" + distance + " ulp)");
+        }
+    }
+
+    /** The bits of {@code v} as a number that grows with {@code v}, one step per representable value. */
+    private static long ordered(double v) {
+        long bits = Double.doubleToLongBits(v);
+        return bits < 0 ? Long.MIN_VALUE - bits : bits;
+    }
+
+    private static long ordered(float v) {
+        int bits = Float.floatToIntBits(v);
+        return bits < 0 ? (long) Integer.MIN_VALUE - bits : bits;
+    }
 }

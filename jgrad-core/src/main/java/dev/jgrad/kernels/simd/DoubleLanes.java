@@ -1,0 +1,332 @@
+package dev.jgrad.kernels.simd;
+
+import dev.jgrad.kernels.BinaryFn;
+import dev.jgrad.kernels.UnaryFn;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+
+/**
+ * float64 loops over one row piece: vector body, then the scalar definition for the tail (and for
+ * the whole piece when a function has no vector form). One loop per function so the JIT sees a
+ * constant operator in each (a variable operator defeats the vector intrinsics).
+ */
+final class DoubleLanes {
+    static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+
+    private DoubleLanes() {
+    }
+
+    private static DoubleVector at(double[] x, int p) {
+        return DoubleVector.fromArray(S, x, p);
+    }
+
+    /** {@code o[op + i] = f(x[xp + i])} for {@code i < len}. */
+    static void map(UnaryFn f, double[] x, int xp, double[] o, int op, int len) {
+        int i = 0;
+        int n = S.loopBound(len);
+        DoubleVector a = DoubleVector.broadcast(S, f.a());
+        DoubleVector b = DoubleVector.broadcast(S, f.b());
+        switch (f.kind()) {
+            case NEG -> i = mapNeg(x, xp, o, op, n, a, b);
+            case ABS -> i = mapAbs(x, xp, o, op, n, a, b);
+            case SIGN -> i = mapSign(x, xp, o, op, n, a, b);
+            case EXP -> i = mapExp(x, xp, o, op, n, a, b);
+            case EXPM1 -> i = mapExpm1(x, xp, o, op, n, a, b);
+            case LOG -> i = mapLog(x, xp, o, op, n, a, b);
+            case LOG1P -> i = mapLog1p(x, xp, o, op, n, a, b);
+            case SQRT -> i = mapSqrt(x, xp, o, op, n, a, b);
+            case SQUARE -> i = mapSquare(x, xp, o, op, n, a, b);
+            case RECIPROCAL -> i = mapReciprocal(x, xp, o, op, n, a, b);
+            case SIN -> i = mapSin(x, xp, o, op, n, a, b);
+            case COS -> i = mapCos(x, xp, o, op, n, a, b);
+            case TAN -> i = mapTan(x, xp, o, op, n, a, b);
+            case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
+            case SIGMOID -> i = mapSigmoid(x, xp, o, op, n, a, b);
+            case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
+            case SOFTPLUS -> i = mapSoftplus(x, xp, o, op, n, a, b);
+            case SILU -> i = mapSilu(x, xp, o, op, n, a, b);
+            case LEAKY_RELU -> i = mapLeakyRelu(x, xp, o, op, n, a, b);
+            case ADD_SCALAR -> i = mapAddScalar(x, xp, o, op, n, a, b);
+            case MUL_SCALAR -> i = mapMulScalar(x, xp, o, op, n, a, b);
+            case CLAMP -> i = mapClamp(x, xp, o, op, n, a, b);
+            case POW_SCALAR -> {
+                // Math.pow(x, 2) is x·x exactly; other exponents keep Math.pow's special cases.
+                if (f.a() == 2) {
+                    i = mapSquare(x, xp, o, op, n, a, b);
+                }
+            }
+            // GELU's 1 + tanh(·) cancels for negative x: any tanh but Math.tanh disagrees there by many ulps.
+            case GELU -> { }
+        }
+        for (; i < len; i++) {
+            o[op + i] = f.applyAsDouble(x[xp + i]);
+        }
+    }
+
+    /**
+     * {@code o[op + i] = f(a[ap + i·sa], b[bp + i·sb])} with strides 0 (a broadcast element) or 1.
+     * POW has no vector form (Math.pow's special cases); it runs the scalar definition.
+     */
+    static void zip(BinaryFn f, double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int len) {
+        int i = 0;
+        int n = S.loopBound(len);
+        DoubleVector ab = DoubleVector.broadcast(S, a[ap]);
+        DoubleVector bb = DoubleVector.broadcast(S, b[bp]);
+        switch (f) {
+            case ADD -> i = zipAdd(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SUB -> i = zipSub(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MUL -> i = zipMul(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case DIV -> i = zipDiv(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MAX -> i = zipMax(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MIN -> i = zipMin(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GT -> i = zipGt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GE -> i = zipGe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case POW -> { }
+        }
+        for (; i < len; i++) {
+            o[op + i] = f.applyAsDouble(a[ap + i * sa], b[bp + i * sb]);
+        }
+    }
+
+    private static DoubleVector load(double[] x, int p, int stride, DoubleVector broadcast, int i) {
+        return stride == 0 ? broadcast : at(x, p + i);
+    }
+
+    /** {@code o[op + i] = c[cp + i] != 0 ? a[ap + i] : b[bp + i]} (NaN counts as non-zero). */
+    static void select(double[] c, int cp, double[] a, int ap, double[] b, int bp, double[] o, int op, int len) {
+        int i = 0;
+        for (int n = S.loopBound(len); i < n; i += L) {
+            at(b, bp + i).blend(at(a, ap + i), at(c, cp + i).compare(NE, 0)).intoArray(o, op + i);
+        }
+        for (; i < len; i++) {
+            o[op + i] = c[cp + i] != 0 ? a[ap + i] : b[bp + i];
+        }
+    }
+
+    /** Σ x[p, p + len), four lanes' partial sums added at the end. */
+    static double sum(double[] x, int p, int len) {
+        DoubleVector acc = DoubleVector.zero(S);
+        int i = 0;
+        for (int n = S.loopBound(len); i < n; i += L) {
+            acc = acc.add(at(x, p + i));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += x[p + i];
+        }
+        return s;
+    }
+
+    /** max (or min) of x[p, p + len) combined into {@code init}; NaN anywhere gives NaN. */
+    static double extreme(boolean max, double[] x, int p, int len, double init) {
+        DoubleVector acc = DoubleVector.broadcast(S, init);
+        int i = 0;
+        int n = S.loopBound(len);
+        if (max) {
+            for (; i < n; i += L) acc = acc.max(at(x, p + i));
+        } else {
+            for (; i < n; i += L) acc = acc.min(at(x, p + i));
+        }
+        double r = init;
+        for (double v : acc.toArray()) {
+            r = max ? Math.max(r, v) : Math.min(r, v);
+        }
+        for (; i < len; i++) {
+            r = max ? Math.max(r, x[p + i]) : Math.min(r, x[p + i]);
+        }
+        return r;
+    }
+
+    /** acc[j] ⊕= x[p + j] for j in [from, to): ⊕ is +, max or min (NaN propagates). */
+    static void accumulate(int kind, double[] x, int p, double[] acc, int from, int to) {
+        int j = from;
+        for (int n = from + S.loopBound(to - from); j < n; j += L) {
+            DoubleVector s = at(acc, j);
+            DoubleVector v = at(x, p + j);
+            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : s.min(v)).intoArray(acc, j);
+        }
+        for (; j < to; j++) {
+            double v = x[p + j];
+            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
+        }
+    }
+
+    // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
+    private static int mapNeg(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAbs(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSign(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog1p(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSqrt(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSquare(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapReciprocal(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) DoubleVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.tanh(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sigmoid(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSoftplus(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.softplus(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSilu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapLeakyRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAddScalar(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapMulScalar(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapClamp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipAdd(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipSub(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMul(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipDiv(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMax(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMin(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGt(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGe(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLt(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLe(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipEq(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+}

@@ -1,0 +1,388 @@
+package dev.jgrad.kernels.simd;
+
+import dev.jgrad.kernels.BinaryFn;
+import dev.jgrad.kernels.UnaryFn;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import static jdk.incubator.vector.VectorOperators.EQ;
+import static jdk.incubator.vector.VectorOperators.GE;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LE;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.NE;
+
+/**
+ * float32 loops over one row piece, computed in float lanes: +, −, ·, /, √, comparisons, max/min
+ * and blends give exactly the double result rounded to float; transcendentals are the vector
+ * library's float forms (within the ulp bound the contract test states). Functions whose
+ * parameter is not a float (a slope of 0.01, say), and σ-based ones (subnormal e^{-|x|} in float),
+ * are computed in widened double lanes, so the result is the double definition rounded once.
+ */
+final class FloatLanes {
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final int L = S.length();
+    private static final VectorSpecies<Double> D = DoubleLanes.S;
+    /** Floats that widen to one double vector. */
+    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
+    private static final int H = HALF.length();
+
+    private FloatLanes() {
+    }
+
+    private static FloatVector at(float[] x, int p) {
+        return FloatVector.fromArray(S, x, p);
+    }
+
+    private static DoubleVector wide(float[] x, int p) {
+        return (DoubleVector) FloatVector.fromArray(HALF, x, p).convertShape(VectorOperators.F2D, D, 0);
+    }
+
+    private static void narrow(DoubleVector v, float[] o, int p) {
+        ((FloatVector) v.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(o, p);
+    }
+
+    private static boolean isFloat(double v) {
+        return (double) (float) v == v || v != v;
+    }
+
+    /** {@code o[op + i] = f(x[xp + i])} rounded to float, for {@code i < len}. */
+    static void map(UnaryFn f, float[] x, int xp, float[] o, int op, int len) {
+        int i = 0;
+        int n = S.loopBound(len);
+        FloatVector a = FloatVector.broadcast(S, (float) f.a());
+        FloatVector b = FloatVector.broadcast(S, (float) f.b());
+        boolean exact = isFloat(f.a()) && isFloat(f.b());
+        switch (f.kind()) {
+            case NEG -> i = mapNeg(x, xp, o, op, n, a, b);
+            case ABS -> i = mapAbs(x, xp, o, op, n, a, b);
+            case SIGN -> i = mapSign(x, xp, o, op, n, a, b);
+            case EXP -> i = mapExp(x, xp, o, op, n, a, b);
+            case EXPM1 -> i = mapExpm1(x, xp, o, op, n, a, b);
+            case LOG -> i = mapLog(x, xp, o, op, n, a, b);
+            case LOG1P -> i = mapLog1p(x, xp, o, op, n, a, b);
+            case SQRT -> i = mapSqrt(x, xp, o, op, n, a, b);
+            case SQUARE -> i = mapSquare(x, xp, o, op, n, a, b);
+            case RECIPROCAL -> i = mapReciprocal(x, xp, o, op, n, a, b);
+            case SIN -> i = mapSin(x, xp, o, op, n, a, b);
+            case COS -> i = mapCos(x, xp, o, op, n, a, b);
+            case TAN -> i = mapTan(x, xp, o, op, n, a, b);
+            // The library's float TANH is fast (unlike its double one).
+            case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
+            case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
+            // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
+            case SIGMOID, SOFTPLUS, SILU -> i = widened(f, x, xp, o, op, len);
+            case POW_SCALAR -> {
+                if (f.a() == 2) {
+                    i = mapSquare(x, xp, o, op, n, a, b);
+                }
+            }
+            // Float parameters: float lanes are exact; others (a slope of 0.01) need double lanes.
+            case LEAKY_RELU -> i = exact ? mapLeakyRelu(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case MUL_SCALAR -> i = exact ? mapMulScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case CLAMP -> i = exact ? mapClamp(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case GELU -> { }
+        }
+        for (; i < len; i++) {
+            o[op + i] = (float) f.applyAsDouble(x[xp + i]);
+        }
+    }
+
+    /** Functions computed in double lanes and rounded once (a parameter is not a float, or float lanes lose digits); returns elements done. */
+    private static int widened(UnaryFn f, float[] x, int xp, float[] o, int op, int len) {
+        int i = 0;
+        int n = HALF.loopBound(len);
+        DoubleVector a = DoubleVector.broadcast(D, f.a());
+        DoubleVector b = DoubleVector.broadcast(D, f.b());
+        switch (f.kind()) {
+            case LEAKY_RELU -> i = wideLeakyRelu(x, xp, o, op, n, a, b);
+            case ADD_SCALAR -> i = wideAddScalar(x, xp, o, op, n, a, b);
+            case MUL_SCALAR -> i = wideMulScalar(x, xp, o, op, n, a, b);
+            case CLAMP -> i = wideClamp(x, xp, o, op, n, a, b);
+            case SIGMOID -> i = wideSigmoid(x, xp, o, op, n, a, b);
+            case SOFTPLUS -> i = wideSoftplus(x, xp, o, op, n, a, b);
+            case SILU -> i = wideSilu(x, xp, o, op, n, a, b);
+            default -> throw new IllegalStateException(f.kind().toString());
+        }
+        return i;
+    }
+
+    /** {@code o[op + i] = f(a[ap + i·sa], b[bp + i·sb])} with strides 0 or 1; POW runs the scalar definition. */
+    static void zip(BinaryFn f, float[] a, int ap, int sa, float[] b, int bp, int sb, float[] o, int op, int len) {
+        int i = 0;
+        int n = S.loopBound(len);
+        FloatVector ab = FloatVector.broadcast(S, a[ap]);
+        FloatVector bb = FloatVector.broadcast(S, b[bp]);
+        switch (f) {
+            case ADD -> i = zipAdd(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SUB -> i = zipSub(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MUL -> i = zipMul(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case DIV -> i = zipDiv(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MAX -> i = zipMax(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case MIN -> i = zipMin(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GT -> i = zipGt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case GE -> i = zipGe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case POW -> { }
+        }
+        for (; i < len; i++) {
+            o[op + i] = (float) f.applyAsDouble(a[ap + i * sa], b[bp + i * sb]);
+        }
+    }
+
+    private static FloatVector load(float[] x, int p, int stride, FloatVector broadcast, int i) {
+        return stride == 0 ? broadcast : at(x, p + i);
+    }
+
+    /** {@code o[op + i] = c[cp + i] != 0 ? a[ap + i] : b[bp + i]} (NaN counts as non-zero). */
+    static void select(float[] c, int cp, float[] a, int ap, float[] b, int bp, float[] o, int op, int len) {
+        int i = 0;
+        for (int n = S.loopBound(len); i < n; i += L) {
+            at(b, bp + i).blend(at(a, ap + i), at(c, cp + i).compare(NE, 0)).intoArray(o, op + i);
+        }
+        for (; i < len; i++) {
+            o[op + i] = c[cp + i] != 0 ? a[ap + i] : b[bp + i];
+        }
+    }
+
+    /** Σ x[p, p + len) accumulated in double lanes (as accurate as the scalar double accumulator). */
+    static double sum(float[] x, int p, int len) {
+        DoubleVector acc = DoubleVector.zero(D);
+        int i = 0;
+        for (int n = HALF.loopBound(len); i < n; i += H) {
+            acc = acc.add(wide(x, p + i));
+        }
+        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (; i < len; i++) {
+            s += x[p + i];
+        }
+        return s;
+    }
+
+    /** max (or min) of x[p, p + len) combined into {@code init}; NaN anywhere gives NaN. */
+    static double extreme(boolean max, float[] x, int p, int len, double init) {
+        FloatVector acc = FloatVector.broadcast(S, (float) init);
+        int i = 0;
+        int n = S.loopBound(len);
+        if (max) {
+            for (; i < n; i += L) acc = acc.max(at(x, p + i));
+        } else {
+            for (; i < n; i += L) acc = acc.min(at(x, p + i));
+        }
+        double r = init;
+        for (float v : acc.toArray()) {
+            r = max ? Math.max(r, v) : Math.min(r, v);
+        }
+        for (; i < len; i++) {
+            r = max ? Math.max(r, x[p + i]) : Math.min(r, x[p + i]);
+        }
+        return r;
+    }
+
+    /** acc[j] ⊕= x[p + j] for j in [from, to), in double: ⊕ is + (kind 0), max (1) or min (2). */
+    static void accumulate(int kind, float[] x, int p, double[] acc, int from, int to) {
+        int j = from;
+        for (int n = from + HALF.loopBound(to - from); j < n; j += H) {
+            DoubleVector s = DoubleVector.fromArray(D, acc, j);
+            DoubleVector v = wide(x, p + j);
+            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : s.min(v)).intoArray(acc, j);
+        }
+        for (; j < to; j++) {
+            double v = x[p + j];
+            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
+        }
+    }
+
+    // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
+    private static int mapNeg(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).neg().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAbs(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).abs().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSign(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.sign(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLog1p(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSqrt(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).sqrt().intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSquare(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) { FloatVector v = at(x, xp + i); v.mul(v).intoArray(o, op + i); }
+        return i;
+    }
+    private static int mapReciprocal(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) FloatVector.broadcast(S, 1).div(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TANH).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapLeakyRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.leakyRelu(at(x, xp + i), a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapAddScalar(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).add(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapMulScalar(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) at(x, xp + i).mul(a).intoArray(o, op + i);
+        return i;
+    }
+    private static int mapClamp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
+        return i;
+    }
+    private static int wideLeakyRelu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.leakyRelu(wide(x, xp + i), a), o, op + i);
+        return i;
+    }
+    private static int wideAddScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(wide(x, xp + i).add(a), o, op + i);
+        return i;
+    }
+    private static int wideMulScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(wide(x, xp + i).mul(a), o, op + i);
+        return i;
+    }
+    private static int wideClamp(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.clamp(wide(x, xp + i), a, b), o, op + i);
+        return i;
+    }
+    private static int wideSigmoid(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.sigmoid(wide(x, xp + i)), o, op + i);
+        return i;
+    }
+    private static int wideSoftplus(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) narrow(VectorMath.softplus(wide(x, xp + i)), o, op + i);
+        return i;
+    }
+    private static int wideSilu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) { DoubleVector v = wide(x, xp + i); narrow(v.mul(VectorMath.sigmoid(v)), o, op + i); }
+        return i;
+    }
+    private static int zipAdd(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipSub(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMul(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipDiv(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMax(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipMin(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGt(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipGe(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLt(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipLe(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipEq(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+}

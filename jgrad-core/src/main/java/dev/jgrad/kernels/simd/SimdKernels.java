@@ -1,0 +1,164 @@
+package dev.jgrad.kernels.simd;
+
+import dev.jgrad.kernels.BinaryFn;
+import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
+import dev.jgrad.kernels.ScalarKernels;
+import dev.jgrad.kernels.UnaryFn;
+import dev.jgrad.tensor.Layout;
+import dev.jgrad.tensor.Storage;
+
+import java.util.function.DoubleBinaryOperator;
+import java.util.function.DoubleUnaryOperator;
+
+/**
+ * {@link Kernels} on {@code jdk.incubator.vector}: element-wise kernels vectorised along rows whose
+ * operands have stride 1 (or 0: a broadcast element), split across cores above {@link #MIN_CHUNK}
+ * elements; reductions in {@link SimdReductions}. Everything else (other strides, mixed dtypes,
+ * functions that are not a {@link UnaryFn}/{@link BinaryFn}) is the scalar reference's job. Loaded
+ * by name from {@link dev.jgrad.kernels.KernelProvider} only when the vector module is present.
+ */
+public final class SimdKernels implements Kernels {
+    /**
+     * Elements per thread below which a kernel stays on the calling thread. Measured on the 2-core
+     * test machine (shared, so noisy): at 64K–256K elements two threads were no faster than one for
+     * ADD and float EXP (hand-off ≈ 10–50 µs under load); at 1M–10M they gave up to 2× on
+     * transcendentals, while memory-bound arithmetic gains little.
+     */
+    public static final int MIN_CHUNK = 1 << 16;
+    /** Shorter rows are walked faster by the scalar kernels than split into vector pieces. */
+    private static final int MIN_ROW = 8;
+
+    private final ScalarKernels scalar = new ScalarKernels();
+
+    /** Fails (and the provider falls back) when the platform has no useful vector shape. */
+    public SimdKernels() {
+        if (DoubleLanes.S.length() < 2) {
+            throw new UnsupportedOperationException("no SIMD: preferred double vector has " + DoubleLanes.S.length() + " lane");
+        }
+    }
+
+    @Override
+    public String name() {
+        return "simd";
+    }
+
+    @Override
+    public void copy(Storage src, Layout layout, Storage out) {
+        copyInto(src, layout, out, Layout.contiguous(layout.shape()));
+    }
+
+    @Override
+    public void copyInto(Storage src, Layout ls, Storage dst, Layout ld) {
+        Rows rows = Rows.of(ls.shape(), ls, ld);
+        int n = ls.numel();
+        if (n == 0 || src.dtype() != dst.dtype() || rows.innerStride(0) != 1 || rows.innerStride(1) != 1
+                || rows.inner() < MIN_ROW) {
+            scalar.copyInto(src, ls, dst, ld);
+            return;
+        }
+        Object s = array(src);
+        Object d = array(dst);
+        Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                System.arraycopy(s, rows.position(0, row) + col, d, rows.position(1, row) + col, len)));
+    }
+
+    @Override
+    public void gather(Storage x, Layout lx, int axis, int[] index, Layout li, Storage out) {
+        scalar.gather(x, lx, axis, index, li, out);
+    }
+
+    @Override
+    public void scatterAdd(Storage src, Layout ls, int axis, int[] index, Layout li, Storage dst, Layout ld) {
+        scalar.scatterAdd(src, ls, axis, index, li, dst, ld);
+    }
+
+    @Override
+    public void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out) {
+        Rows rows = Rows.of(lx.shape(), lx);
+        int n = out.length();
+        if (!(f instanceof UnaryFn u) || n == 0 || x.dtype() != out.dtype() || rows.innerStride(0) != 1
+                || rows.inner() < MIN_ROW) {
+            scalar.map(f, x, lx, out);
+            return;
+        }
+        if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    DoubleLanes.map(u, xs, rows.position(0, row) + col, o, row * rows.inner() + col, len)));
+        } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    FloatLanes.map(u, xs, rows.position(0, row) + col, o, row * rows.inner() + col, len)));
+        }
+    }
+
+    @Override
+    public void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out) {
+        Rows rows = Rows.of(la.shape(), la, lb);
+        int n = out.length();
+        if (!(f instanceof BinaryFn fn) || n == 0 || a.dtype() != out.dtype() || b.dtype() != out.dtype()
+                || !rows.walksUnitStrides(MIN_ROW)) {
+            scalar.zip(f, a, la, b, lb, out);
+            return;
+        }
+        int sa = rows.innerStride(0);
+        int sb = rows.innerStride(1);
+        if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
+                && out instanceof Storage.F64(double[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    DoubleLanes.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
+                            o, row * rows.inner() + col, len)));
+        } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
+                && out instanceof Storage.F32(float[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    FloatLanes.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
+                            o, row * rows.inner() + col, len)));
+        }
+    }
+
+    @Override
+    public void select(Storage c, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage out) {
+        Rows rows = Rows.of(lc.shape(), lc, la, lb);
+        int n = out.length();
+        boolean unit = rows.innerStride(0) == 1 && rows.innerStride(1) == 1 && rows.innerStride(2) == 1;
+        if (n == 0 || !unit || rows.inner() < MIN_ROW || c.dtype() != out.dtype() || a.dtype() != out.dtype()
+                || b.dtype() != out.dtype()) {
+            scalar.select(c, lc, a, la, b, lb, out);
+            return;
+        }
+        if (c instanceof Storage.F64(double[] cs) && a instanceof Storage.F64(double[] as)
+                && b instanceof Storage.F64(double[] bs) && out instanceof Storage.F64(double[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    DoubleLanes.select(cs, rows.position(0, row) + col, as, rows.position(1, row) + col,
+                            bs, rows.position(2, row) + col, o, row * rows.inner() + col, len)));
+        } else if (c instanceof Storage.F32(float[] cs) && a instanceof Storage.F32(float[] as)
+                && b instanceof Storage.F32(float[] bs) && out instanceof Storage.F32(float[] o)) {
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
+                    FloatLanes.select(cs, rows.position(0, row) + col, as, rows.position(1, row) + col,
+                            bs, rows.position(2, row) + col, o, row * rows.inner() + col, len)));
+        }
+    }
+
+    @Override
+    public void reduce(Reduction kind, Storage x, Layout lx, boolean[] axes, Storage out) {
+        if (!SimdReductions.reduce(kind, x, lx, axes, out)) {
+            scalar.reduce(kind, x, lx, axes, out);
+        }
+    }
+
+    @Override
+    public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
+        scalar.argReduce(max, x, lx, axis, out);
+    }
+
+    /** Delegates to the scalar kernel until the packed SIMD matrix kernel is wired in. */
+    @Override
+    public void matmul(Storage a, int aOff, int aRowStride, int aColStride,
+                       Storage b, int bOff, int bRowStride, int bColStride,
+                       Storage c, int cOff, int m, int k, int n) {
+        scalar.matmul(a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, m, k, n);
+    }
+
+    private static Object array(Storage s) {
+        return s instanceof Storage.F64(double[] d) ? d : ((Storage.F32) s).data();
+    }
+}

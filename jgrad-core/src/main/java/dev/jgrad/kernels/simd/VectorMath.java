@@ -1,0 +1,63 @@
+package dev.jgrad.kernels.simd;
+
+import jdk.incubator.vector.Vector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Transcendental functions built from the vector library's EXP/EXPM1/LOG1P where its own form is
+ * slow (double TANH measured 2.6× slower than Math.tanh) or absent. Same formulas as the scalar
+ * definitions in {@link dev.jgrad.kernels.UnaryFn}, so kinks and special values agree.
+ */
+@SuppressWarnings("unchecked") // each result has its argument's concrete vector type
+final class VectorMath {
+    private VectorMath() {
+    }
+
+    /** tanh x = sign(x)·(−e)/(2 + e) with e = expm1(−2|x|) ∈ [−1, 0]: no overflow, no cancellation near 0. */
+    static <E, V extends Vector<E>> V tanh(V x) {
+        Vector<E> e = x.lanewise(VectorOperators.ABS).mul(x.broadcast(-2)).lanewise(VectorOperators.EXPM1);
+        Vector<E> t = e.neg().div(e.add(x.broadcast(2)));
+        // The sign bit of x (−0 included) goes to the result, as Math.tanh keeps −0.
+        return (V) t.blend(t.neg(), x.test(VectorOperators.IS_NEGATIVE));
+    }
+
+    /** σ(x): 1/(1 + e⁻ˣ) for x ≥ 0, eˣ/(1 + eˣ) otherwise (as UnaryFn.sigmoid); e^{−|x|} never overflows. */
+    static <E, V extends Vector<E>> V sigmoid(V x) {
+        Vector<E> e = x.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+        Vector<E> d = e.add(x.broadcast(1));
+        Vector<E> positive = x.broadcast(1).div(d);
+        return (V) e.div(d).blend(positive, x.compare(VectorOperators.GE, 0));
+    }
+
+    /** ln(1 + eˣ) = max(x, 0) + ln(1 + e^{−|x|}). */
+    static <E, V extends Vector<E>> V softplus(V x) {
+        Vector<E> e = x.lanewise(VectorOperators.ABS).neg().lanewise(VectorOperators.EXP);
+        return (V) x.lanewise(VectorOperators.MAX, x.broadcast(0)).add(e.lanewise(VectorOperators.LOG1P));
+    }
+
+    /** sign(x): ±1, with ±0 and NaN returned unchanged (Math.signum). */
+    static <E, V extends Vector<E>> V sign(V x) {
+        Vector<E> r = x.blend(x.broadcast(1), x.compare(VectorOperators.GT, 0));
+        return (V) r.blend(x.broadcast(-1), x.compare(VectorOperators.LT, 0));
+    }
+
+    /** max(x, 0) with NaN kept: x ≤ 0 (−0 included) gives +0. */
+    static <E, V extends Vector<E>> V relu(V x) {
+        return (V) x.blend(x.broadcast(0), x.compare(VectorOperators.LE, 0));
+    }
+
+    /** x &lt; lo ? lo : (x &gt; hi ? hi : x), in that order (NaN stays NaN). */
+    static <E, V extends Vector<E>> V clamp(V x, V lo, V hi) {
+        return (V) x.blend(hi, x.compare(VectorOperators.GT, hi)).blend(lo, x.compare(VectorOperators.LT, lo));
+    }
+
+    /** x for x &gt; 0, slope·x otherwise. */
+    static <E, V extends Vector<E>> V leakyRelu(V x, V slope) {
+        return (V) x.mul(slope).blend(x, x.compare(VectorOperators.GT, 0));
+    }
+
+    /** 1 where the comparison holds, 0 elsewhere (NaN compares false, as Java's operators). */
+    static <E, V extends Vector<E>> V indicator(V a, VectorOperators.Comparison c, V b) {
+        return (V) a.broadcast(0).blend(a.broadcast(1), a.compare(c, b));
+    }
+}
