@@ -77,17 +77,28 @@ public final class SimdKernels implements Kernels {
     public void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out) {
         Rows rows = Rows.of(lx.shape(), lx);
         int n = out.length();
-        if (!(f instanceof UnaryFn u) || n == 0 || x.dtype() != out.dtype() || rows.innerStride(0) != 1
-                || rows.inner() < MIN_ROW) {
+        if (!(f instanceof UnaryFn u) || n == 0 || x.dtype() != out.dtype()) {
             scalar.map(f, x, lx, out);
             return;
         }
+        if (rows.innerStride(0) != 1 || rows.inner() < MIN_ROW) {
+            if (!VectorMath.approximate(u.kind())) {
+                scalar.map(f, x, lx, out);
+                return;
+            }
+            // Gather first, so strided and short inputs get the same vector results as contiguous ones.
+            Storage packed = Storage.allocate(x.dtype(), n);
+            copy(x, lx, packed);
+            x = packed;
+            rows = Rows.of(lx.shape(), Layout.contiguous(lx.shape()));
+        }
+        Rows r = rows;
         if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
-            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
-                    DoubleLanes.map(u, xs, rows.position(0, row) + col, o, row * rows.inner() + col, len)));
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> r.forEach(from, to, (row, col, len) ->
+                    DoubleLanes.map(u, xs, r.position(0, row) + col, o, row * r.inner() + col, len)));
         } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
-            Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
-                    FloatLanes.map(u, xs, rows.position(0, row) + col, o, row * rows.inner() + col, len)));
+            Parallel.forRange(n, MIN_CHUNK, (from, to) -> r.forEach(from, to, (row, col, len) ->
+                    FloatLanes.map(u, xs, r.position(0, row) + col, o, row * r.inner() + col, len)));
         }
     }
 
@@ -150,12 +161,20 @@ public final class SimdKernels implements Kernels {
         scalar.argReduce(max, x, lx, axis, out);
     }
 
-    /** Delegates to the scalar kernel until the packed SIMD matrix kernel is wired in. */
+    /** The packed, register-tiled, multi-threaded product of {@link SimdMatmul}. */
     @Override
     public void matmul(Storage a, int aOff, int aRowStride, int aColStride,
                        Storage b, int bOff, int bRowStride, int bColStride,
                        Storage c, int cOff, int m, int k, int n) {
-        scalar.matmul(a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, m, k, n);
+        SimdMatmul.matmul(a, aOff, aRowStride, aColStride, b, bOff, bRowStride, bColStride, c, cOff, m, k, n);
+    }
+
+    /** Batches split across threads (several matrices) or inside a matrix (a few big ones). */
+    @Override
+    public void matmulBatched(Storage a, int[] aOffs, int aRowStride, int aColStride,
+                              Storage b, int[] bOffs, int bRowStride, int bColStride,
+                              Storage c, int[] cOffs, int m, int k, int n) {
+        SimdMatmul.matmulBatched(a, aOffs, aRowStride, aColStride, b, bOffs, bRowStride, bColStride, c, cOffs, m, k, n);
     }
 
     private static Object array(Storage s) {

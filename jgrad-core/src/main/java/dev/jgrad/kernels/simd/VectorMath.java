@@ -60,4 +60,15 @@ final class VectorMath {
     static <E, V extends Vector<E>> V indicator(V a, VectorOperators.Comparison c, V b) {
         return (V) a.broadcast(0).blend(a.broadcast(1), a.compare(c, b));
     }
+
+    /**
+     * Kinds whose vector form may differ from the scalar definition by an ulp or two (library
+     * vector transcendentals, and forms built from them); every other kind is bit-exact.
+     */
+    static boolean approximate(dev.jgrad.kernels.UnaryFn.Kind kind) {
+        return switch (kind) {
+            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, SOFTPLUS, SILU -> true;
+            default -> false;
+        };
+    }
 }
