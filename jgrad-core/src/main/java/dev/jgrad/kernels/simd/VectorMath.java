@@ -1,5 +1,7 @@
 package dev.jgrad.kernels.simd;
 
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 
@@ -57,9 +59,21 @@ final class VectorMath {
     }
 
     /** 1 where the comparison holds, 0 elsewhere (NaN compares false, as Java's operators). */
-    static <E, V extends Vector<E>> V indicator(V a, VectorOperators.Comparison c, V b) {
-        return (V) a.broadcast(0).blend(a.broadcast(1), a.compare(c, b));
+    static DoubleVector indicator(DoubleVector a, VectorOperators.Comparison c, DoubleVector b) {
+        return D_ZERO.blend(D_ONE, a.compare(c, b));
     }
+
+    /** Float lanes of {@link #indicator(DoubleVector, VectorOperators.Comparison, DoubleVector)}. */
+    static FloatVector indicator(FloatVector a, VectorOperators.Comparison c, FloatVector b) {
+        return F_ZERO.blend(F_ONE, a.compare(c, b));
+    }
+
+    // Typed constants: the generic broadcast(long) form was not intrinsified (JFR showed the
+    // Java fallback of compare/broadcast in relu's backward).
+    private static final DoubleVector D_ZERO = DoubleVector.zero(DoubleLanes.S);
+    private static final DoubleVector D_ONE = DoubleVector.broadcast(DoubleLanes.S, 1.0);
+    private static final FloatVector F_ZERO = FloatVector.zero(FloatLanes.S);
+    private static final FloatVector F_ONE = FloatVector.broadcast(FloatLanes.S, 1f);
 
     /**
      * Kinds whose vector form may differ from the scalar definition by an ulp or two (library
