@@ -249,4 +249,40 @@ class FunctionalTest {
         e = assertThrows(IllegalArgumentException.class, () -> Functional.grad((Function<Tensor, Tensor>) null, x));
         assertTrue(e.getMessage().contains("function is null"), e.getMessage());
     }
+
+    @Test
+    void edgeShapesAndConstantFunctions() {
+        Tensor x = Tensor.of(1.0, 2.0, 3.0);
+        for (Mode mode : Mode.values()) {
+            // Output independent of x: zeros, in the right layout.
+            Jacobian c = Functional.jacobian(t -> Tensor.ones(2, 2), x, mode, Functional.DEFAULT_JACOBIAN_BUDGET);
+            assertArrayEquals(new int[] {2, 2, 3}, c.toDense().shape());
+            assertEquals(0.0, c.toDense().abs().sum().item(), 0);
+            // 0-d input and output.
+            Jacobian s = Functional.jacobian(t -> t.mul(t).sin(), Tensor.scalar(0.5), mode, Functional.DEFAULT_JACOBIAN_BUDGET);
+            assertEquals(Math.cos(0.25) * 1.0, s.toDense().item(), 1e-15);
+            // Scalar output of a vector: the gradient as a [1 × 3]-shaped row ([] ++ [3]).
+            Jacobian g = Functional.jacobian(t -> t.square().sum(), x, mode, Functional.DEFAULT_JACOBIAN_BUDGET);
+            close(new double[] {2, 4, 6}, g.toDense(), 0);
+            assertArrayEquals(new int[] {3}, g.toDense().shape());
+            // Empty input.
+            Jacobian e = Functional.jacobian(t -> t.sum().add(1.0).reshape(1), Tensor.zeros(0), mode, Functional.DEFAULT_JACOBIAN_BUDGET);
+            assertArrayEquals(new int[] {1, 0}, e.toDense().shape());
+        }
+        assertEquals(0.0, Functional.grad(t -> Tensor.scalar(3.0), x).abs().sum().item(), 0);
+        assertEquals(0.0, Functional.hvp(t -> t.sum(), x, x).abs().sum().item(), 0);
+    }
+
+    @Test
+    void userTensorsKeepTheirStateAfterTransforms() {
+        Tensor w = Tensor.of(1.0, -2.0).requiresGrad(true);
+        Tensor x = Tensor.of(0.5, 0.25);
+        Functional.grad(t -> t.mul(w).sum(), x);
+        Functional.jacrev(t -> t.mul(w), x);
+        Functional.hessian(t -> t.mul(w).square().sum(), x);
+        close(new double[] {0, 0}, w.grad(), 0);   // transforms never accumulate into a parameter's grad()
+        assertFalse(x.requiresGrad());
+        w.mul(x).sum().backward();      // the parameter is still usable in an ordinary backward
+        close(x, w.grad(), 0);
+    }
 }
