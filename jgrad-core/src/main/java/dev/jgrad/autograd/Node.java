@@ -16,6 +16,9 @@ public final class Node {
     private boolean released;
     /** The output tensor, kept only when the user asked it to retain its gradient. */
     private Tensor retained;
+    /** Id of the backward pass that last ordered this node, and the node's position in that order. */
+    long mark;
+    int slot;
 
     Node(String op, Rules.Kind kind, Tensor[] inputs, Rules.Vjp vjp, Tensor output) {
         this.op = op;
