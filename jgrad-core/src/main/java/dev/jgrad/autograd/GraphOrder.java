@@ -1,7 +1,5 @@
 package dev.jgrad.autograd;
 
-import dev.jgrad.Tensor;
-
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -67,12 +65,11 @@ final class GraphOrder {
         top = 1;
         while (top > 0) {
             Node node = stack[top - 1];
-            Tensor[] inputs = node.inputs();
+            Node[] producers = node.producers();
             int i = next[top - 1];
-            if (i < inputs.length) {
+            if (i < producers.length) {
                 next[top - 1] = i + 1;
-                Tensor in = inputs[i];
-                Node child = in.requiresGrad() ? TensorAccess.meta(in).gradFn() : null;
+                Node child = producers[i];
                 if (child != null && child.mark != pass) {
                     checkLive(child);
                     child.mark = pass;

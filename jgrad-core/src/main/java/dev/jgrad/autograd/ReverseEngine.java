@@ -47,6 +47,7 @@ public final class ReverseEngine {
                         accumulateLeaf(node.retained(), g, createGraph);
                     }
                     Tensor[] inputs = node.inputs();
+                    Node[] producers = node.producers();
                     Tensor[] grads = applyVjp(node, g, 0);
                     for (int i = 0; i < inputs.length; i++) {
                         Tensor in = inputs[i];
@@ -54,7 +55,7 @@ public final class ReverseEngine {
                             continue;
                         }
                         Tensor gi = conform(node, i, in, grads[i]);
-                        Node producer = TensorAccess.meta(in).gradFn();
+                        Node producer = producers[i];
                         if (producer == null) {
                             accumulateLeaf(in, gi, createGraph);
                         } else {
@@ -122,13 +123,14 @@ public final class ReverseEngine {
                             continue;
                         }
                         Tensor[] inputs = node.inputs();
+                        Node[] producers = node.producers();
                         Tensor[] grads = applyVjp(node, g, batch);
                         for (int i = 0; i < inputs.length; i++) {
                             Tensor in = inputs[i];
                             if (!in.requiresGrad() || grads[i] == null) {
                                 continue;
                             }
-                            Node producer = TensorAccess.meta(in).gradFn();
+                            Node producer = producers[i];
                             Integer leaf = producer == null ? leafIndex.get(in) : null;
                             if (producer == null && leaf == null) {
                                 continue;
@@ -183,11 +185,14 @@ public final class ReverseEngine {
         boolean[] reaches = new boolean[order.size()];
         for (int idx = 0; idx < order.size(); idx++) { // inputs' producers come first in this order
             boolean any = false;
-            for (Tensor in : order.get(idx).inputs()) {
+            Node node = order.get(idx);
+            Tensor[] inputs = node.inputs();
+            for (int i = 0; i < inputs.length; i++) {
+                Tensor in = inputs[i];
                 if (!in.requiresGrad()) {
                     continue;
                 }
-                Node p = TensorAccess.meta(in).gradFn();
+                Node p = node.producers()[i];
                 if (p == null ? leafIndex.containsKey(in) : reaches[order.slotOf(p)]) {
                     any = true;
                     break;

@@ -29,8 +29,15 @@ final class Values {
 
     /** {@code f} on broadcast pairs; dtype promoted. */
     static NDArray zip(String op, DoubleBinaryOperator f, NDArray a, NDArray b) {
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        if (java.util.Arrays.equals(a.shapeRef(), b.shapeRef())) {
+            // Same shapes (the common case): nothing to broadcast or re-validate.
+            Storage out = Storage.allocate(dtype, a.numel());
+            kernels().zip(f, a.storage(), a.layout(), b.storage(), b.layout(), out);
+            return new NDArray(out, Layout.contiguous(a.shapeRef()));
+        }
         int[] shape = Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
-        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
+        Storage out = Storage.allocate(dtype, Shapes.numel(shape));
         kernels().zip(f, a.storage(), a.broadcastTo(shape).layout(), b.storage(), b.broadcastTo(shape).layout(), out);
         return new NDArray(out, Layout.contiguous(shape));
     }

@@ -8,7 +8,13 @@ import java.util.Arrays;
  */
 public record Layout(int[] shape, int[] strides, int offset) {
 
+    /** The one 0-d layout: its arrays are empty, so sharing it is safe (0-d ops need no allocation). */
+    private static final Layout SCALAR = new Layout(new int[0], new int[0], 0);
+
     public static Layout contiguous(int[] shape) {
+        if (shape.length == 0) {
+            return SCALAR;
+        }
         return new Layout(shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 

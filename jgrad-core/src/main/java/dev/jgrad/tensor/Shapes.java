@@ -48,13 +48,15 @@ public final class Shapes {
 
     /** Element count as a long; throws on negative dimensions or overflow of a long. */
     public static long numelLong(int[] shape) {
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("shape " + str(shape) + " has a negative dimension " + d);
             }
+            empty |= d == 0;
         }
         // A zero anywhere makes the count 0, even after sizes whose product alone would overflow.
-        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+        if (empty) {
             return 0;
         }
         long n = 1;
