@@ -251,7 +251,7 @@ public final class ReverseEngine {
     }
 
     private static Tensor conform(Node node, int i, Tensor in, Tensor g) {
-        if (!Arrays.equals(g.shape(), in.shape())) {
+        if (!Arrays.equals(TensorAccess.value(g).shapeRef(), TensorAccess.value(in).shapeRef())) {
             throw new IllegalStateException("internal error: the reverse rule of '" + node.op() + "' returned a gradient of shape "
                     + Shapes.str(g.shape()) + " for input " + i + " of shape " + Shapes.str(in.shape()));
         }

@@ -30,7 +30,7 @@ public final class UnaryOps {
         Tensor[] inputs = {x};
         return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
                 (y, t) -> d.apply(x, y).mul(t[0]),
-                (y, g) -> new Tensor[] {g.mul(d.apply(x, y))});
+                (y, g) -> new Tensor[] {Values.ruleProduct(g, d.apply(x, y))});
     }
 
     /**
@@ -50,7 +50,7 @@ public final class UnaryOps {
                         BinaryFn fused = g.dtype() == DType.FLOAT32 ? fused32 : fused64;
                         return new Tensor[] {Autograd.constant(Values.zip(op, fused, value(operand), value(g)))};
                     }
-                    return new Tensor[] {g.mul(d.apply(x, y))};
+                    return new Tensor[] {Values.ruleProduct(g, d.apply(x, y))};
                 });
     }
 

@@ -13,7 +13,15 @@ public final class Shapes {
 
     /** Element count of a shape, in checked long arithmetic; refuses shapes too large for one array. */
     public static int numel(int[] shape) {
-        return fits(shape, numelLong(shape));
+        // Fast path for ordinary shapes: while n ≤ MAX_ELEMENTS < 2^31, n·d < 2^62 cannot overflow.
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0 || n > MAX_ELEMENTS) {
+                return fits(shape, numelLong(shape)); // zero, negative or huge sizes: the exact rules
+            }
+            n *= d;
+        }
+        return n > MAX_ELEMENTS ? fits(shape, numelLong(shape)) : (int) n;
     }
 
     /** {@link #numel(int[])} of an op's shape argument: null or bad shapes are refused naming {@code op}. */
