@@ -321,6 +321,25 @@ public final class ScalarKernels implements Kernels {
             return;
         }
         double[] row = new double[n];
+        if (a instanceof Storage.F32(float[] af) && b instanceof Storage.F32(float[] bf) && c instanceof Storage.F32(float[] cf)) {
+            // float32 on arrays: the general loop below with its Storage calls written out (same bits).
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(row, 0.0);
+                int pa = aOff + i * aRowStride;
+                for (int p = 0; p < k; p++, pa += aColStride) {
+                    double av = af[pa];
+                    int pb = bOff + p * bRowStride;
+                    for (int j = 0; j < n; j++, pb += bColStride) {
+                        row[j] += av * bf[pb];
+                    }
+                }
+                int rowC = cOff + i * n;
+                for (int j = 0; j < n; j++) {
+                    cf[rowC + j] = (float) row[j];
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(row, 0.0);
             for (int p = 0; p < k; p++) {
