@@ -59,6 +59,15 @@ public final class Autograd {
         return out;
     }
 
+    /**
+     * True when a rule may compute on raw values: no graph is being recorded (a reverse pass without
+     * createGraph) and none of the tensors carries forward-mode tangents, so nothing could
+     * differentiate the rule's own computation.
+     */
+    public static boolean plainValues(Tensor a, Tensor b) {
+        return !GradMode.isEnabled() && !TensorAccess.meta(a).hasTangents() && !TensorAccess.meta(b).hasTangents();
+    }
+
     /** A result that is not differentiable (comparisons, argmax): no node, no tangent. */
     public static Tensor constant(NDArray value) {
         return TensorAccess.wrap(value);

@@ -11,6 +11,8 @@ import java.util.Arrays;
 public final class AutogradMeta {
     private boolean requiresGrad;
     private Tensor grad;
+    /** True while {@link #grad} is a buffer the reverse engine allocated and nobody else has seen. */
+    private boolean gradOwned;
     private Node gradFn;
     private ForwardTag[] tags = NO_TAGS;
     private Tensor[] tangents = NO_TANGENTS;
@@ -34,12 +36,30 @@ public final class AutogradMeta {
         this.gradFn = node;
     }
 
+    /** The accumulated gradient. Handing it out ends the engine's right to accumulate into it in place. */
     public Tensor grad() {
+        gradOwned = false;
         return grad;
     }
 
     public void setGrad(Tensor grad) {
         this.grad = grad;
+        this.gradOwned = false;
+    }
+
+    /** The gradient as the engine sees it, without handing it out. */
+    Tensor peekGrad() {
+        return grad;
+    }
+
+    boolean gradOwned() {
+        return gradOwned;
+    }
+
+    /** Records a freshly allocated gradient buffer that only the engine holds. */
+    void setOwnedGrad(Tensor grad) {
+        this.grad = grad;
+        this.gradOwned = true;
     }
 
     /** Tangent of this tensor for {@code tag}, or null. */

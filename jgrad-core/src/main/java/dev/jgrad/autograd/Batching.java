@@ -4,6 +4,7 @@ import dev.jgrad.Tensor;
 import dev.jgrad.tensor.Shapes;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
@@ -18,20 +19,33 @@ public final class Batching {
     private Batching() {
     }
 
+    /**
+     * Threads that currently declare leading axes. While none does (no batched pass anywhere), the
+     * answer is 0 without a thread-local lookup; a thread declaring axes counts itself here first.
+     */
+    private static final AtomicInteger BATCHED_THREADS = new AtomicInteger();
+
     /** Leading axes of the cotangents the current element-wise reverse rule was called with (0 or 1). */
     public static int leadingAxes() {
-        return LEADING.get()[0];
+        return BATCHED_THREADS.get() == 0 ? 0 : LEADING.get()[0];
     }
 
     /** Runs {@code body} with {@code k} leading batch axes declared; restores the previous value. */
     static <T> T withLeadingAxes(int k, Supplier<T> body) {
         int[] cell = LEADING.get();
         int previous = cell[0];
+        boolean counts = previous == 0 && k != 0;
+        if (counts) {
+            BATCHED_THREADS.incrementAndGet();
+        }
         cell[0] = k;
         try {
             return body.get();
         } finally {
             cell[0] = previous;
+            if (counts) {
+                BATCHED_THREADS.decrementAndGet();
+            }
         }
     }
 

@@ -11,16 +11,22 @@ public final class Node {
     private final String op;
     private final Rules.Kind kind;
     private Tensor[] inputs;
+    /** The node that produced each input (null for leaves and untracked inputs), read at record time. */
+    private Node[] producers;
     private Rules.Vjp vjp;
     private Tensor output;
     private boolean released;
     /** The output tensor, kept only when the user asked it to retain its gradient. */
     private Tensor retained;
+    /** Id of the backward pass that last ordered this node, and the node's position in that order. */
+    long mark;
+    int slot;
 
     Node(String op, Rules.Kind kind, Tensor[] inputs, Rules.Vjp vjp, Tensor output) {
         this.op = op;
         this.kind = kind;
         this.inputs = inputs;
+        this.producers = producersOf(inputs);
         this.vjp = vjp;
         this.output = output;
     }
@@ -43,6 +49,22 @@ public final class Node {
         return inputs;
     }
 
+    /**
+     * Producers of the inputs. A tensor's producer is fixed when it is created (only leaves, which
+     * have none, may change requiresGrad), so reading them once lets graph walks skip the tensors.
+     */
+    Node[] producers() {
+        return producers;
+    }
+
+    private static Node[] producersOf(Tensor[] inputs) {
+        Node[] p = new Node[inputs.length];
+        for (int i = 0; i < inputs.length; i++) {
+            p[i] = TensorAccess.meta(inputs[i]).gradFn();
+        }
+        return p;
+    }
+
     Rules.Vjp vjp() {
         return vjp;
     }
@@ -61,6 +83,7 @@ public final class Node {
 
     void release() {
         inputs = null;
+        producers = null;
         vjp = null;
         output = null;
         released = true;

@@ -3,11 +3,8 @@ package dev.jgrad.autograd;
 import dev.jgrad.Tensor;
 import dev.jgrad.tensor.Shapes;
 
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,23 +30,24 @@ public final class ReverseEngine {
         boolean previous = GradMode.set(createGraph);
         try {
             if (root == null) {
-                accumulateLeaf(output, rootSeed);
+                accumulateLeaf(output, rootSeed, createGraph);
                 return;
             }
-            List<Node> order = topologicalOrder(root);
-            Map<Node, Tensor> pending = new IdentityHashMap<>();
-            pending.put(root, createGraph ? rootSeed : rootSeed.detach());
+            GraphOrder order = GraphOrder.below(root);
+            Cotangents pending = new Cotangents(order.size(), createGraph);
+            pending.set(root.slot, createGraph ? rootSeed : rootSeed.detach());
             try {
                 for (int idx = order.size() - 1; idx >= 0; idx--) {
                     Node node = order.get(idx);
-                    Tensor g = pending.remove(node);
+                    Tensor g = pending.take(idx);
                     if (g == null) {
                         continue;
                     }
                     if (node.retained() != null) {
-                        accumulateLeaf(node.retained(), g);
+                        accumulateLeaf(node.retained(), g, createGraph);
                     }
                     Tensor[] inputs = node.inputs();
+                    Node[] producers = node.producers();
                     Tensor[] grads = applyVjp(node, g, 0);
                     for (int i = 0; i < inputs.length; i++) {
                         Tensor in = inputs[i];
@@ -57,19 +55,17 @@ public final class ReverseEngine {
                             continue;
                         }
                         Tensor gi = conform(node, i, in, grads[i]);
-                        Node producer = TensorAccess.meta(in).gradFn();
+                        Node producer = producers[i];
                         if (producer == null) {
-                            accumulateLeaf(in, gi);
+                            accumulateLeaf(in, gi, createGraph);
                         } else {
-                            pending.merge(producer, gi, Tensor::add);
+                            pending.add(order.slotOf(producer), gi);
                         }
                     }
                 }
             } finally {
                 if (!retainGraph) {
-                    for (Node n : order) {
-                        n.release();
-                    }
+                    order.releaseAll();
                 }
             }
         } finally {
@@ -87,7 +83,6 @@ public final class ReverseEngine {
      */
     public static Tensor[] gradients(Tensor output, Tensor seed, Tensor[] wrt, boolean retainGraph, boolean createGraph,
                                      int batch) {
-        Tensor[] result = new Tensor[wrt.length];
         Map<Tensor, Integer> leafIndex = new IdentityHashMap<>();
         Map<Node, Integer> nodeIndex = new IdentityHashMap<>();
         for (int i = 0; i < wrt.length; i++) {
@@ -98,6 +93,7 @@ public final class ReverseEngine {
                 nodeIndex.put(n, i);
             }
         }
+        Cotangents result = new Cotangents(wrt.length, createGraph);
         Node root = TensorAccess.meta(output).gradFn();
         Tensor rootSeed = seed.dtype() == output.dtype() ? seed : seed.to(output.dtype());
         boolean previous = GradMode.set(createGraph);
@@ -105,44 +101,45 @@ public final class ReverseEngine {
             if (root == null) {
                 Integer i = leafIndex.get(output);
                 if (i != null) {
-                    result[i] = rootSeed;
+                    result.set(i, rootSeed);
                 }
             } else {
-                List<Node> order = topologicalOrder(root);
-                Map<Node, Boolean> needed = neededNodes(order, leafIndex, nodeIndex);
-                Map<Node, Tensor> pending = new IdentityHashMap<>();
-                pending.put(root, createGraph ? rootSeed : rootSeed.detach());
+                GraphOrder order = GraphOrder.below(root);
+                int[] own = wrtIndexBySlot(order, nodeIndex);
+                boolean[] needed = neededNodes(order, leafIndex, own);
+                Cotangents pending = new Cotangents(order.size(), createGraph);
+                pending.set(root.slot, createGraph ? rootSeed : rootSeed.detach());
                 try {
                     for (int idx = order.size() - 1; idx >= 0; idx--) {
                         Node node = order.get(idx);
-                        Tensor g = pending.remove(node);
+                        Tensor g = pending.take(idx);
                         if (g == null) {
                             continue;
                         }
-                        Integer own = nodeIndex.get(node);
-                        if (own != null) {
-                            result[own] = g;
+                        if (own[idx] >= 0) {
+                            result.set(own[idx], g);
                         }
-                        if (!needed.containsKey(node)) {
+                        if (!needed[idx]) {
                             continue;
                         }
                         Tensor[] inputs = node.inputs();
+                        Node[] producers = node.producers();
                         Tensor[] grads = applyVjp(node, g, batch);
                         for (int i = 0; i < inputs.length; i++) {
                             Tensor in = inputs[i];
                             if (!in.requiresGrad() || grads[i] == null) {
                                 continue;
                             }
-                            Node producer = TensorAccess.meta(in).gradFn();
+                            Node producer = producers[i];
                             Integer leaf = producer == null ? leafIndex.get(in) : null;
                             if (producer == null && leaf == null) {
                                 continue;
                             }
                             Tensor gi = conform(node, i, in, grads[i], batch);
                             if (producer == null) {
-                                result[leaf] = result[leaf] == null ? gi : result[leaf].add(gi);
+                                result.add(leaf, gi);
                             } else {
-                                pending.merge(producer, gi, Tensor::add);
+                                pending.add(order.slotOf(producer), gi);
                             }
                         }
                     }
@@ -150,9 +147,9 @@ public final class ReverseEngine {
                     // Only the part between the output and the wrt tensors is freed: what lies below a
                     // wrt (an enclosing computation, when transforms nest) stays differentiable.
                     if (!retainGraph) {
-                        for (Node n : order) {
-                            if (needed.containsKey(n)) {
-                                n.release();
+                        for (int idx = 0; idx < order.size(); idx++) {
+                            if (needed[idx]) {
+                                order.get(idx).release();
                             }
                         }
                     }
@@ -161,37 +158,48 @@ public final class ReverseEngine {
         } finally {
             GradMode.set(previous);
         }
+        Tensor[] out = new Tensor[wrt.length];
         for (int i = 0; i < wrt.length; i++) {
-            if (result[i] == null) {
-                result[i] = Batching.zeros(batch, wrt[i]);
+            Tensor r = result.take(i);
+            out[i] = r != null ? r : Batching.zeros(batch, wrt[i]);
+        }
+        return out;
+    }
+
+    /** For each position in the order, the index of the wrt tensor that node produced, or -1. */
+    private static int[] wrtIndexBySlot(GraphOrder order, Map<Node, Integer> nodeIndex) {
+        int[] own = new int[order.size()];
+        Arrays.fill(own, -1);
+        for (Map.Entry<Node, Integer> e : nodeIndex.entrySet()) {
+            Node n = e.getKey();
+            if (order.contains(n)) {
+                own[n.slot] = e.getValue();
             }
         }
-        return result;
+        return own;
     }
 
     /** Nodes some of whose inputs lead to a {@code wrt}: only those need their reverse rule run. */
-    private static Map<Node, Boolean> neededNodes(List<Node> order, Map<Tensor, Integer> leafIndex,
-                                                  Map<Node, Integer> nodeIndex) {
-        Map<Node, Boolean> needed = new IdentityHashMap<>();
-        Map<Node, Boolean> reaches = new IdentityHashMap<>();
-        for (Node node : order) { // inputs' producers come first in this order
+    private static boolean[] neededNodes(GraphOrder order, Map<Tensor, Integer> leafIndex, int[] own) {
+        boolean[] needed = new boolean[order.size()];
+        boolean[] reaches = new boolean[order.size()];
+        for (int idx = 0; idx < order.size(); idx++) { // inputs' producers come first in this order
             boolean any = false;
-            for (Tensor in : node.inputs()) {
+            Node node = order.get(idx);
+            Tensor[] inputs = node.inputs();
+            for (int i = 0; i < inputs.length; i++) {
+                Tensor in = inputs[i];
                 if (!in.requiresGrad()) {
                     continue;
                 }
-                Node p = TensorAccess.meta(in).gradFn();
-                if (p == null ? leafIndex.containsKey(in) : reaches.containsKey(p)) {
+                Node p = node.producers()[i];
+                if (p == null ? leafIndex.containsKey(in) : reaches[order.slotOf(p)]) {
                     any = true;
                     break;
                 }
             }
-            if (any) {
-                needed.put(node, Boolean.TRUE);
-            }
-            if (any || nodeIndex.containsKey(node)) {
-                reaches.put(node, Boolean.TRUE);
-            }
+            needed[idx] = any;
+            reaches[idx] = any || own[idx] >= 0;
         }
         return needed;
     }
@@ -243,50 +251,28 @@ public final class ReverseEngine {
     }
 
     private static Tensor conform(Node node, int i, Tensor in, Tensor g) {
-        if (!Arrays.equals(g.shape(), in.shape())) {
+        if (!Arrays.equals(TensorAccess.value(g).shapeRef(), TensorAccess.value(in).shapeRef())) {
             throw new IllegalStateException("internal error: the reverse rule of '" + node.op() + "' returned a gradient of shape "
                     + Shapes.str(g.shape()) + " for input " + i + " of shape " + Shapes.str(in.shape()));
         }
         return g.dtype() == in.dtype() ? g : g.to(in.dtype());
     }
 
-    private static void accumulateLeaf(Tensor leaf, Tensor g) {
-        Tensor current = TensorAccess.meta(leaf).grad();
-        TensorAccess.meta(leaf).setGrad(current == null ? g : current.add(g));
-    }
-
-    private static List<Node> topologicalOrder(Node root) {
-        List<Node> order = new ArrayList<>();
-        Map<Node, Boolean> seen = new IdentityHashMap<>();
-        ArrayDeque<Object[]> stack = new ArrayDeque<>();
-        checkLive(root);
-        seen.put(root, Boolean.TRUE);
-        stack.push(new Object[] {root, 0});
-        while (!stack.isEmpty()) {
-            Object[] frame = stack.peek();
-            Node node = (Node) frame[0];
-            int next = (Integer) frame[1];
-            Tensor[] inputs = node.inputs();
-            if (next < inputs.length) {
-                frame[1] = next + 1;
-                Tensor in = inputs[next];
-                Node child = in.requiresGrad() ? TensorAccess.meta(in).gradFn() : null;
-                if (child != null && seen.put(child, Boolean.TRUE) == null) {
-                    checkLive(child);
-                    stack.push(new Object[] {child, 0});
-                }
+    /** Adds {@code g} to the leaf's gradient; in place only into a buffer the engine allocated and never handed out. */
+    private static void accumulateLeaf(Tensor leaf, Tensor g, boolean createGraph) {
+        AutogradMeta meta = TensorAccess.meta(leaf);
+        Tensor current = meta.peekGrad();
+        if (current == null) {
+            meta.setGrad(g);
+        } else if (meta.gradOwned() && Cotangents.addInPlace(current, g)) {
+            return;
+        } else {
+            Tensor sum = current.add(g);
+            if (createGraph) {
+                meta.setGrad(sum);
             } else {
-                stack.pop();
-                order.add(node);
+                meta.setOwnedGrad(sum);
             }
-        }
-        return order;
-    }
-
-    private static void checkLive(Node node) {
-        if (node.isReleased()) {
-            throw new IllegalStateException("backward: the graph through op '" + node.op()
-                    + "' was already freed by an earlier backward(); pass retainGraph=true to the first backward to run backward twice");
         }
     }
 }

@@ -89,6 +89,27 @@ public interface Kernels {
         }
     }
 
+    /**
+     * {@code acc[i] += src[i]} for every element of {@code acc}: in-place accumulation into a buffer
+     * the caller owns (the reverse engine's gradient sums). Same dtype; {@code src} is read row-major
+     * from index 0. The sum is rounded exactly as an out-of-place add would round it.
+     */
+    default void addInto(Storage acc, Storage src) {
+        if (acc instanceof Storage.F64(double[] a) && src instanceof Storage.F64(double[] s)) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += s[i];
+            }
+        } else if (acc instanceof Storage.F32(float[] a) && src instanceof Storage.F32(float[] s)) {
+            for (int i = 0; i < a.length; i++) {
+                a[i] += s[i];
+            }
+        } else {
+            for (int i = 0; i < acc.length(); i++) {
+                acc.set(i, acc.get(i) + src.get(i));
+            }
+        }
+    }
+
     /** The reductions {@link #reduce} knows. */
     enum Reduction { SUM, MAX, MIN }
 }

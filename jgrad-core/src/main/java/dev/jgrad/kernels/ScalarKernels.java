@@ -133,12 +133,20 @@ public final class ScalarKernels implements Kernels {
         if (n == 0) {
             return;
         }
-        if (lx.isContiguous() && x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+        if (lx.isContiguous()) {
             int off = lx.offset();
-            for (int i = 0; i < n; i++) {
-                o[i] = f.applyAsDouble(s[off + i]);
+            if (x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+                for (int i = 0; i < n; i++) {
+                    o[i] = f.applyAsDouble(s[off + i]);
+                }
+                return;
             }
-            return;
+            if (x instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
+                for (int i = 0; i < n; i++) {
+                    o[i] = (float) f.applyAsDouble(s[off + i]);
+                }
+                return;
+            }
         }
         StridedWalk w = new StridedWalk(lx.shape(), lx);
         int inner = w.innerSize();
@@ -156,6 +164,9 @@ public final class ScalarKernels implements Kernels {
     public void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out) {
         int n = out.length();
         if (n == 0) {
+            return;
+        }
+        if (la.isContiguous() && lb.isContiguous() && ContiguousZip.apply(f, a, la.offset(), b, lb.offset(), out, n)) {
             return;
         }
         StridedWalk w = new StridedWalk(la.shape(), la, lb);
@@ -292,7 +303,43 @@ public final class ScalarKernels implements Kernels {
     public void matmul(Storage a, int aOff, int aRowStride, int aColStride,
                        Storage b, int bOff, int bRowStride, int bColStride,
                        Storage c, int cOff, int m, int k, int n) {
+        if (a instanceof Storage.F64(double[] ad) && b instanceof Storage.F64(double[] bd) && c instanceof Storage.F64(double[] cd)) {
+            // Direct array access for float64 (small matrices spend most time in Storage calls otherwise);
+            // same summation order as the general loop below, so the same bits.
+            for (int i = 0; i < m; i++) {
+                int rowC = cOff + i * n;
+                java.util.Arrays.fill(cd, rowC, rowC + n, 0.0);
+                int pa = aOff + i * aRowStride;
+                for (int p = 0; p < k; p++, pa += aColStride) {
+                    double av = ad[pa];
+                    int pb = bOff + p * bRowStride;
+                    for (int j = 0; j < n; j++, pb += bColStride) {
+                        cd[rowC + j] += av * bd[pb];
+                    }
+                }
+            }
+            return;
+        }
         double[] row = new double[n];
+        if (a instanceof Storage.F32(float[] af) && b instanceof Storage.F32(float[] bf) && c instanceof Storage.F32(float[] cf)) {
+            // float32 on arrays: the general loop below with its Storage calls written out (same bits).
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(row, 0.0);
+                int pa = aOff + i * aRowStride;
+                for (int p = 0; p < k; p++, pa += aColStride) {
+                    double av = af[pa];
+                    int pb = bOff + p * bRowStride;
+                    for (int j = 0; j < n; j++, pb += bColStride) {
+                        row[j] += av * bf[pb];
+                    }
+                }
+                int rowC = cOff + i * n;
+                for (int j = 0; j < n; j++) {
+                    cf[rowC + j] = (float) row[j];
+                }
+            }
+            return;
+        }
         for (int i = 0; i < m; i++) {
             java.util.Arrays.fill(row, 0.0);
             for (int p = 0; p < k; p++) {

@@ -27,14 +27,14 @@ public final class BinaryOps {
         Tensor[] inputs = {a, b};
         return Autograd.record("add", Rules.Kind.ELEMENTWISE, Values.zip("add", BinaryFn.ADD, value(a), value(b)), inputs,
                 (y, t) -> t[0].add(t[1]),
-                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g, b.shape())});
+                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, value(a).shapeRef()), ShapeOps.sumTo(g, value(b).shapeRef())});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
         return Autograd.record("sub", Rules.Kind.ELEMENTWISE, Values.zip("sub", BinaryFn.SUB, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1]),
-                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, a.shape()), ShapeOps.sumTo(g.neg(), b.shape())});
+                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, value(a).shapeRef()), ShapeOps.sumTo(g.neg(), value(b).shapeRef())});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {
@@ -42,8 +42,8 @@ public final class BinaryOps {
         return Autograd.record("mul", Rules.Kind.ELEMENTWISE, Values.zip("mul", BinaryFn.MUL, value(a), value(b)), inputs,
                 (y, t) -> t[0].mul(b).add(a.mul(t[1])),
                 (y, g) -> new Tensor[] {
-                    a.requiresGrad() ? ShapeOps.sumTo(g.mul(b), a.shape()) : null,
-                    b.requiresGrad() ? ShapeOps.sumTo(g.mul(a), b.shape()) : null});
+                    a.requiresGrad() ? ShapeOps.sumTo(Values.ruleProduct(g, b), value(a).shapeRef()) : null,
+                    b.requiresGrad() ? ShapeOps.sumTo(Values.ruleProduct(g, a), value(b).shapeRef()) : null});
     }
 
     public static Tensor div(Tensor a, Tensor b) {

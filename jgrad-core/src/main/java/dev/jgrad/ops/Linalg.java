@@ -98,9 +98,28 @@ public final class Linalg {
             // An empty output has zero gradients; the batched products below could be huge, e.g. [2^31-1, 1, 1, 1].
             return new Tensor[] {Tensor.zerosLike(a), Tensor.zerosLike(b)};
         }
+        if (Autograd.plainValues(g, a) && Autograd.plainValues(b, b)) {
+            // Nothing can differentiate this rule: the same products on raw values, without recording
+            // the transposes and products as ops (same kernels, same bits).
+            return new Tensor[] {
+                a.requiresGrad() ? ShapeOps.sumTo(Autograd.constant(productValue(value(g), lastTwoSwapped(value(b)))), value(a).shapeRef()) : null,
+                b.requiresGrad() ? ShapeOps.sumTo(Autograd.constant(productValue(lastTwoSwapped(value(a)), value(g))), value(b).shapeRef()) : null};
+        }
         return new Tensor[] {
             a.requiresGrad() ? ShapeOps.sumTo(product(g, b.mT()), a.shape()) : null,
             b.requiresGrad() ? ShapeOps.sumTo(product(a.mT(), g), b.shape()) : null};
+    }
+
+    /** The view {@code x.mT()} of a value of rank ≥ 2. */
+    private static NDArray lastTwoSwapped(NDArray x) {
+        int n = x.ndim();
+        int[] perm = new int[n];
+        for (int i = 0; i < n; i++) {
+            perm[i] = i;
+        }
+        perm[n - 2] = n - 1;
+        perm[n - 1] = n - 2;
+        return x.permute(perm);
     }
 
     private static NDArray productValue(NDArray a, NDArray b) {

@@ -208,10 +208,11 @@ public final class ShapeOps {
     /**
      * Sums {@code g} over broadcast axes so it has {@code shape} (the transpose of broadcasting).
      * Inside a batched element-wise reverse rule ({@link Batching#leadingAxes()} = k) the first k
-     * axes of {@code g} are batch directions and are kept.
+     * axes of {@code g} are batch directions and are kept. {@code shape} is only read (callers may
+     * pass a tensor's own shape array).
      */
     public static Tensor sumTo(Tensor g, int[] shape) {
-        int[] gs = g.shape();
+        int[] gs = value(g).shapeRef(); // read only
         int k = Math.min(Batching.leadingAxes(), gs.length);
         int[] target = shape;
         if (k > 0) {

@@ -4,6 +4,7 @@ import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.Rules;
+import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.kernels.UnaryFn.Kind;
 
@@ -29,7 +30,28 @@ public final class UnaryOps {
         Tensor[] inputs = {x};
         return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
                 (y, t) -> d.apply(x, y).mul(t[0]),
-                (y, g) -> new Tensor[] {g.mul(d.apply(x, y))});
+                (y, g) -> new Tensor[] {Values.ruleProduct(g, d.apply(x, y))});
+    }
+
+    /**
+     * {@link #elementwise} whose reverse rule has a fused form {@code fused(operand, g) = g·f'}, with
+     * {@code operand} the output y ({@code ofOutput}) or the input x. The fused kernel runs when the
+     * rule's own computation cannot be differentiated (no createGraph, no tangents); otherwise the
+     * tensor rule {@code d} keeps higher orders working. Both give the same bits.
+     */
+    static Tensor elementwise(String op, Tensor x, UnaryFn f, BinaryOperator<Tensor> d, boolean ofOutput,
+                              BinaryFn fused64, BinaryFn fused32) {
+        Tensor[] inputs = {x};
+        return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
+                (y, t) -> d.apply(x, y).mul(t[0]),
+                (y, g) -> {
+                    Tensor operand = ofOutput ? y : x;
+                    if (operand.dtype() == g.dtype() && Autograd.plainValues(operand, g)) {
+                        BinaryFn fused = g.dtype() == DType.FLOAT32 ? fused32 : fused64;
+                        return new Tensor[] {Autograd.constant(Values.zip(op, fused, value(operand), value(g)))};
+                    }
+                    return new Tensor[] {Values.ruleProduct(g, d.apply(x, y))};
+                });
     }
 
     public static Tensor neg(Tensor x) {
@@ -89,15 +111,18 @@ public final class UnaryOps {
     }
 
     public static Tensor tanh(Tensor x) {
-        return elementwise("tanh", x, UnaryFn.of(Kind.TANH), (in, y) -> y.square().neg().add(1.0));
+        return elementwise("tanh", x, UnaryFn.of(Kind.TANH), (in, y) -> y.square().neg().add(1.0),
+                true, BinaryFn.TANH_BACKWARD, BinaryFn.TANH_BACKWARD_F32);
     }
 
     public static Tensor sigmoid(Tensor x) {
-        return elementwise("sigmoid", x, UnaryFn.of(Kind.SIGMOID), (in, y) -> y.mul(y.neg().add(1.0)));
+        return elementwise("sigmoid", x, UnaryFn.of(Kind.SIGMOID), (in, y) -> y.mul(y.neg().add(1.0)),
+                true, BinaryFn.SIGMOID_BACKWARD, BinaryFn.SIGMOID_BACKWARD_F32);
     }
 
     public static Tensor relu(Tensor x) {
-        return elementwise("relu", x, UnaryFn.of(Kind.RELU), (in, y) -> in.gt(0.0));
+        return elementwise("relu", x, UnaryFn.of(Kind.RELU), (in, y) -> in.gt(0.0),
+                false, BinaryFn.RELU_BACKWARD, BinaryFn.RELU_BACKWARD);
     }
 
     public static Tensor leakyRelu(Tensor x, double slope) {

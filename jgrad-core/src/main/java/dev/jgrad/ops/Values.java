@@ -1,6 +1,9 @@
 package dev.jgrad.ops;
 
 import dev.jgrad.DType;
+import dev.jgrad.Tensor;
+import dev.jgrad.autograd.Autograd;
+import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.tensor.Layout;
@@ -10,6 +13,8 @@ import dev.jgrad.tensor.Storage;
 
 import java.util.function.DoubleBinaryOperator;
 import java.util.function.DoubleUnaryOperator;
+
+import static dev.jgrad.autograd.TensorAccess.value;
 
 /** Value computations shared by the ops: allocate the output, call the chosen kernel. */
 final class Values {
@@ -29,10 +34,29 @@ final class Values {
 
     /** {@code f} on broadcast pairs; dtype promoted. */
     static NDArray zip(String op, DoubleBinaryOperator f, NDArray a, NDArray b) {
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        if (java.util.Arrays.equals(a.shapeRef(), b.shapeRef())) {
+            // Same shapes (the common case): nothing to broadcast or re-validate.
+            Storage out = Storage.allocate(dtype, a.numel());
+            kernels().zip(f, a.storage(), a.layout(), b.storage(), b.layout(), out);
+            return new NDArray(out, Layout.contiguous(a.shapeRef()));
+        }
         int[] shape = Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
-        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
+        Storage out = Storage.allocate(dtype, Shapes.numel(shape));
         kernels().zip(f, a.storage(), a.broadcastTo(shape).layout(), b.storage(), b.broadcastTo(shape).layout(), out);
         return new NDArray(out, Layout.contiguous(shape));
+    }
+
+    /**
+     * {@code g·m} inside a reverse rule: the kernel on raw values when nothing could differentiate
+     * the product (no graph recorded, no tangents; then {@code g.mul(m)} would record nothing
+     * either, so the result is the same), otherwise the recorded op.
+     */
+    static Tensor ruleProduct(Tensor g, Tensor m) {
+        if (Autograd.plainValues(g, m)) {
+            return Autograd.constant(zip("mul", BinaryFn.MUL, value(g), value(m)));
+        }
+        return g.mul(m);
     }
 
     /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */

@@ -8,7 +8,36 @@ import java.util.Arrays;
  */
 public record Layout(int[] shape, int[] strides, int offset) {
 
+    /** The one 0-d layout: its arrays are empty, so sharing it is safe (0-d ops need no allocation). */
+    private static final Layout SCALAR = new Layout(new int[0], new int[0], 0);
+
+    /** Largest side of the vectors and matrices whose contiguous layouts are shared. */
+    private static final int SHARED_SIDE = 16;
+    /**
+     * Shared contiguous layouts of small vectors ([n]) and matrices ([m, n]), made on first use:
+     * layouts are immutable values (nobody writes their arrays), so tensors of one small shape can
+     * share one instead of allocating three objects per op result. A racing first use makes an
+     * equal layout twice, which is harmless.
+     */
+    private static final Layout[] SHARED = new Layout[(SHARED_SIDE + 1) * (SHARED_SIDE + 2)];
+
     public static Layout contiguous(int[] shape) {
+        if (shape.length == 0) {
+            return SCALAR;
+        }
+        if (shape.length <= 2) {
+            int rows = shape.length == 1 ? 0 : shape[0];
+            int cols = shape[shape.length - 1];
+            if (rows >= 0 && rows <= SHARED_SIDE && cols >= 0 && cols <= SHARED_SIDE) {
+                int key = rows * (SHARED_SIDE + 1) + cols + (shape.length == 1 ? 0 : SHARED_SIDE + 1);
+                Layout l = SHARED[key];
+                if (l == null) {
+                    l = new Layout(shape.clone(), Shapes.contiguousStrides(shape), 0);
+                    SHARED[key] = l;
+                }
+                return l;
+            }
+        }
         return new Layout(shape.clone(), Shapes.contiguousStrides(shape), 0);
     }
 

@@ -13,7 +13,15 @@ public final class Shapes {
 
     /** Element count of a shape, in checked long arithmetic; refuses shapes too large for one array. */
     public static int numel(int[] shape) {
-        return fits(shape, numelLong(shape));
+        // Fast path for ordinary shapes: while n ≤ MAX_ELEMENTS < 2^31, n·d < 2^62 cannot overflow.
+        long n = 1;
+        for (int d : shape) {
+            if (d <= 0 || n > MAX_ELEMENTS) {
+                return fits(shape, numelLong(shape)); // zero, negative or huge sizes: the exact rules
+            }
+            n *= d;
+        }
+        return n > MAX_ELEMENTS ? fits(shape, numelLong(shape)) : (int) n;
     }
 
     /** {@link #numel(int[])} of an op's shape argument: null or bad shapes are refused naming {@code op}. */
@@ -48,13 +56,15 @@ public final class Shapes {
 
     /** Element count as a long; throws on negative dimensions or overflow of a long. */
     public static long numelLong(int[] shape) {
+        boolean empty = false;
         for (int d : shape) {
             if (d < 0) {
                 throw new IllegalArgumentException("shape " + str(shape) + " has a negative dimension " + d);
             }
+            empty |= d == 0;
         }
         // A zero anywhere makes the count 0, even after sizes whose product alone would overflow.
-        if (Arrays.stream(shape).anyMatch(d -> d == 0)) {
+        if (empty) {
             return 0;
         }
         long n = 1;
