@@ -107,6 +107,10 @@ final class DoubleLanes {
             case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            // Fused reverse rules: the same operations in the same order as the scalar definitions, no FMA.
+            case TANH_BACKWARD -> i = zipTanhBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SIGMOID_BACKWARD -> i = zipSigmoidBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case POW -> { }
         }
         for (; i < len; i++) {
@@ -336,6 +340,32 @@ final class DoubleLanes {
     private static int zipLe(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
         int i = 0;
         for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipTanhBackward(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (; i < n; i += L) {
+            DoubleVector y = load(a, ap, sa, ab, i);
+            load(b, bp, sb, bb, i).mul(one.sub(y.mul(y))).intoArray(o, op + i);
+        }
+        return i;
+    }
+    private static int zipSigmoidBackward(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        DoubleVector one = DoubleVector.broadcast(S, 1.0);
+        for (; i < n; i += L) {
+            DoubleVector y = load(a, ap, sa, ab, i);
+            load(b, bp, sb, bb, i).mul(y.mul(one.sub(y))).intoArray(o, op + i);
+        }
+        return i;
+    }
+    private static int zipReluBackward(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {
+        int i = 0;
+        DoubleVector zero = DoubleVector.zero(S);
+        for (; i < n; i += L) {
+            load(b, bp, sb, bb, i).mul(VectorMath.indicator(load(a, ap, sa, ab, i), GT, zero)).intoArray(o, op + i);
+        }
         return i;
     }
     private static int zipEq(double[] a, int ap, int sa, DoubleVector ab, double[] b, int bp, int sb, DoubleVector bb, double[] o, int op, int n) {

@@ -143,6 +143,10 @@ final class FloatLanes {
             case LT -> i = zipLt(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case LE -> i = zipLe(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case EQ -> i = zipEq(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            // Fused reverse rules: the same operations in the same order as the scalar definitions, no FMA.
+            case TANH_BACKWARD_F32 -> i = zipTanhBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case SIGMOID_BACKWARD_F32 -> i = zipSigmoidBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
+            case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, ab, b, bp, sb, bb, o, op, n);
             case POW -> { }
         }
         for (; i < len; i++) {
@@ -392,6 +396,32 @@ final class FloatLanes {
     private static int zipLe(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
         int i = 0;
         for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
+        return i;
+    }
+    private static int zipTanhBackward(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i < n; i += L) {
+            FloatVector y = load(a, ap, sa, ab, i);
+            load(b, bp, sb, bb, i).mul(one.sub(y.mul(y))).intoArray(o, op + i);
+        }
+        return i;
+    }
+    private static int zipSigmoidBackward(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        for (; i < n; i += L) {
+            FloatVector y = load(a, ap, sa, ab, i);
+            load(b, bp, sb, bb, i).mul(y.mul(one.sub(y))).intoArray(o, op + i);
+        }
+        return i;
+    }
+    private static int zipReluBackward(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
+        int i = 0;
+        FloatVector zero = FloatVector.zero(S);
+        for (; i < n; i += L) {
+            load(b, bp, sb, bb, i).mul(VectorMath.indicator(load(a, ap, sa, ab, i), GT, zero)).intoArray(o, op + i);
+        }
         return i;
     }
     private static int zipEq(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
