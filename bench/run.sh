@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Runs every benchmark of issue 4 and prints one table: jgrad and PyTorch-through-DJL inside one
 # JMH run, then the Python PyTorch / numpy-OpenBLAS counterparts, then bench/report.py.
-#   bench/run.sh           full run (JMH 2 forks x 5 iterations; about 15-20 minutes on 2 cores)
-#   bench/run.sh --quick   smoke test: 1 fork, 2 short iterations, fewer Python repetitions
+#   bench/run.sh           full run (JMH 2 forks x (4 warm-up + 5 measured) iterations; ~15-20 minutes on 2 cores)
+#   bench/run.sh --quick   smoke test: 1 fork, 2 warm-up + 2 short iterations, fewer Python repetitions
 # Extra arguments after the options go to JMH (e.g. a benchmark regex: bench/run.sh --quick Mlp).
 # Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh.json, torch-*.jsonl, table.md).
 set -euo pipefail
@@ -51,7 +51,7 @@ mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ {print $2}') GiB"
   echo "- JDK: $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
-  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 iterations)')"
+  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up)')"
   echo "- Load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } > "$out/meta.md"
 
@@ -62,7 +62,7 @@ export ENGINE_CACHE_DIR="$DJL_CACHE_DIR"
 
 jmh_opts=(-rf json -rff "$out/jmh.json")
 if [[ $quick == true ]]; then
-  jmh_opts+=(-f 1 -wi 1 -w 300ms -i 2 -r 300ms)
+  jmh_opts+=(-f 1 -wi 2 -w 1s -i 2 -r 500ms)
 fi
 echo "== JMH: jgrad and DJL (log: $out/jmh.log)" >&2
 "$java_cmd" -jar jgrad-bench/target/benchmarks.jar "${jmh_opts[@]}" "$@" 2>&1 | tee "$out/jmh.log" \

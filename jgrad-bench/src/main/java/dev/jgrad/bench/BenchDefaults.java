@@ -10,14 +10,16 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Settings every benchmark class inherits (JMH reads these annotations from superclasses): average
- * time per call in nanoseconds, two forks of 3 warm-up and 5 measured half-second iterations
- * (about 14 s per benchmark, so the full run of about 50 stays under 15 minutes on 2 cores). {@code bench/run.sh --quick}
- * overrides the counts on the command line; the fork JVM arguments stay.
+ * time per call in nanoseconds, two forks of 4 one-second warm-up and 5 measured 0.6-second
+ * iterations (about 15 s per benchmark, so the full run of about 50 stays near 15 minutes on 2
+ * cores). Warm-up matters: with 0.3 s of it the MLP step measured 10× slower (the matrix kernels
+ * were not compiled yet). {@code bench/run.sh --quick} overrides the counts on the command line;
+ * the fork JVM arguments stay.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 3, time = 500, timeUnit = TimeUnit.MILLISECONDS)
-@Measurement(iterations = 5, time = 500, timeUnit = TimeUnit.MILLISECONDS)
+@Warmup(iterations = 4, time = 1000, timeUnit = TimeUnit.MILLISECONDS)
+@Measurement(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsAppend = {BenchDefaults.ADD_MODULES, BenchDefaults.VECTOR_MODULE, BenchDefaults.DJL_OFFLINE,
         BenchDefaults.HEAP})
 public abstract class BenchDefaults {
