@@ -68,6 +68,32 @@ public final class Autograd {
         return !GradMode.isEnabled() && !TensorAccess.meta(a).hasTangents() && !TensorAccess.meta(b).hasTangents();
     }
 
+    /**
+     * True when a forward rule's product of {@code a} and {@code b} needs no recording: nothing
+     * would differentiate it (no input of it requires a gradient while grad mode is on, and neither
+     * carries a tangent of a live forward pass other than the one being computed).
+     */
+    public static boolean inertForTangent(Tensor a, Tensor b) {
+        if (GradMode.isEnabled() && (a.requiresGrad() || b.requiresGrad())) {
+            return false;
+        }
+        return !liveTangents(a) && !liveTangents(b);
+    }
+
+    private static boolean liveTangents(Tensor t) {
+        AutogradMeta meta = TensorAccess.meta(t);
+        if (!meta.hasTangents()) {
+            return false;
+        }
+        List<ForwardTag> suppressed = SUPPRESSED.get();
+        for (ForwardTag tag : meta.tags()) {
+            if (tag.isActive() && !suppressed.contains(tag)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** A result that is not differentiable (comparisons, argmax): no node, no tangent. */
     public static Tensor constant(NDArray value) {
         return TensorAccess.wrap(value);

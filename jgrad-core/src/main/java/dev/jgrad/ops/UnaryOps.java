@@ -8,6 +8,7 @@ import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.kernels.UnaryFn.Kind;
 
+import java.util.Arrays;
 import java.util.function.BinaryOperator;
 
 import static dev.jgrad.autograd.TensorAccess.value;
@@ -29,7 +30,7 @@ public final class UnaryOps {
     static Tensor elementwise(String op, Tensor x, UnaryFn f, BinaryOperator<Tensor> d) {
         Tensor[] inputs = {x};
         return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
-                (y, t) -> d.apply(x, y).mul(t[0]),
+                (y, t) -> Values.tangentProduct(d.apply(x, y), t[0]),
                 (y, g) -> new Tensor[] {Values.ruleProduct(g, d.apply(x, y))});
     }
 
@@ -43,7 +44,17 @@ public final class UnaryOps {
                               BinaryFn fused64, BinaryFn fused32) {
         Tensor[] inputs = {x};
         return Autograd.record(op, Rules.Kind.ELEMENTWISE, Values.map(f, value(x)), inputs,
-                (y, t) -> d.apply(x, y).mul(t[0]),
+                (y, t) -> {
+                    // The forward rule f'·ẋ has the reverse rule's form: the same fused kernel, same bits.
+                    Tensor operand = ofOutput ? y : x;
+                    Tensor tangent = t[0];
+                    if (operand.dtype() == tangent.dtype() && Arrays.equals(operand.shape(), tangent.shape())
+                            && Autograd.inertForTangent(operand, tangent)) {
+                        BinaryFn fused = tangent.dtype() == DType.FLOAT32 ? fused32 : fused64;
+                        return Autograd.constant(Values.zip(op, fused, value(operand), value(tangent)));
+                    }
+                    return d.apply(x, y).mul(tangent);
+                },
                 (y, g) -> {
                     Tensor operand = ofOutput ? y : x;
                     if (operand.dtype() == g.dtype() && Autograd.plainValues(operand, g)) {

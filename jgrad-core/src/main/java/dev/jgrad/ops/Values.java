@@ -59,6 +59,14 @@ final class Values {
         return g.mul(m);
     }
 
+    /** A forward rule's {@code d ⊙ ẋ}: one unrecorded kernel pass when nothing can differentiate it. */
+    static Tensor tangentProduct(Tensor d, Tensor t) {
+        if (Autograd.inertForTangent(d, t)) {
+            return Autograd.constant(zip("mul", BinaryFn.MUL, value(d), value(t)));
+        }
+        return d.mul(t);
+    }
+
     /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */
     static NDArray reduce(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
         int[] kept = Shapes.reducedShape(x.shapeRef(), axes, true);
