@@ -1,6 +1,8 @@
 package dev.jgrad.autograd;
 
+import dev.jgrad.DType;
 import dev.jgrad.Tensor;
+import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
 
 import java.util.Arrays;
@@ -92,10 +94,28 @@ public final class Batching {
                 + Shapes.str(r.shape()) + ", expected " + Shapes.str(want));
     }
 
-    /** Zeros of shape {@code [B] ++ like.shape} ({@code like}'s shape when B = 0), in like's dtype. */
+    /**
+     * Zeros of shape {@code [B] ++ like.shape} ({@code like}'s shape when B = 0), in like's dtype: a
+     * read-only broadcast view, see {@link #isZero}.
+     */
     static Tensor zeros(int batch, Tensor like) {
-        return batch == 0 ? Tensor.zerosLike(like) : Tensor.zeros(like.dtype(), batchedShape(batch, like.shape()));
+        int[] shape = batch == 0 ? like.shape() : batchedShape(batch, like.shape());
+        NDArray zero = like.dtype() == DType.FLOAT32 ? ZERO_F32 : ZERO_F64;
+        return TensorAccess.wrap(zero.broadcastTo(shape));
     }
+
+    /**
+     * True for the zeros the engines substitute for a missing tangent or gradient: a stride-0 view
+     * of one shared zero (nothing allocated), so a rule may skip a term it multiplies (matmul's
+     * JVP drops A·0 when only the other operand carries a tangent).
+     */
+    public static boolean isZero(Tensor t) {
+        Object storage = TensorAccess.value(t).storage();
+        return storage == ZERO_F64.storage() || storage == ZERO_F32.storage();
+    }
+
+    private static final NDArray ZERO_F64 = NDArray.zeros(DType.FLOAT64, new int[0]);
+    private static final NDArray ZERO_F32 = NDArray.zeros(DType.FLOAT32, new int[0]);
 
     /** Stacks per-direction results (each of {@code shape}) into {@code [B] ++ shape}. */
     static Tensor stack(Tensor[] slices) {

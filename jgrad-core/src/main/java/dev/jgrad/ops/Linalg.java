@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Batching;
 import dev.jgrad.autograd.Rules;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
@@ -89,7 +90,16 @@ public final class Linalg {
         NDArray value = productValue(value(a), value(b));
         Tensor[] inputs = {a, b};
         return Autograd.record("matmul", Rules.Kind.BATCHABLE, value, inputs,
-                (y, t) -> product(t[0], b).add(product(a, t[1])),
+                (y, t) -> {
+                    // A missing tangent is a shared zero view: skip its product instead of computing 0·B.
+                    if (Batching.isZero(t[0]) && !Batching.isZero(t[1])) {
+                        return product(a, t[1]);
+                    }
+                    if (Batching.isZero(t[1]) && !Batching.isZero(t[0])) {
+                        return product(t[0], b);
+                    }
+                    return product(t[0], b).add(product(a, t[1]));
+                },
                 (y, g) -> productVjp(a, b, g));
     }
 
