@@ -23,6 +23,11 @@ public final class SimdMatmul {
      * 2-core test machine gave no clean 1-versus-2-thread crossover.
      */
     static final long PARALLEL_WORK = 128L * 128 * 128;
+    /**
+     * From this many multiply-adds on, matrix·vector is split across threads: it is bound by memory
+     * bandwidth, so two cores' caches pay off sooner (512² f64 went from ~9 to ~15–20 GFLOP/s).
+     */
+    static final long GEMV_PARALLEL_WORK = 1L << 17;
     /** Below this many columns of C (and A's rows contiguous), dot products beat a 4 × 2-vector tile mostly padded. */
     static final int NARROW_F32 = 2 * GemmF32.L;
     static final int NARROW_F64 = 2 * GemmF64.L;
@@ -149,7 +154,7 @@ public final class SimdMatmul {
         float[] bt = brs == 1 ? b : ThinF32.transpose(b, bOff, brs, bcs, k, n);
         int bo = brs == 1 ? bOff : 0;
         int ldb = brs == 1 ? bcs : k;
-        rows(m, (long) k * n, split, (from, to) -> ThinF32.dots(a, aOff + from * ars, ars, bt, bo, ldb,
+        rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> ThinF32.dots(a, aOff + from * ars, ars, bt, bo, ldb,
                 c, cOff + from * n, n, to - from, k, n));
         return true;
     }
@@ -160,11 +165,11 @@ public final class SimdMatmul {
         if (cs == 1) {
             float[] xc = xs == 1 ? x : ThinF32.gather(x, xOff, xs, k);
             int xo = xs == 1 ? xOff : 0;
-            rows(rows, k, split, (from, to) -> ThinF32.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF32.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
             return true;
         }
         if (rs == 1) {
-            rows(rows, k, split, (from, to) -> ThinF32.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF32.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
             return true;
         }
         return false;
@@ -186,7 +191,7 @@ public final class SimdMatmul {
         double[] bt = brs == 1 ? b : ThinF64.transpose(b, bOff, brs, bcs, k, n);
         int bo = brs == 1 ? bOff : 0;
         int ldb = brs == 1 ? bcs : k;
-        rows(m, (long) k * n, split, (from, to) -> ThinF64.dots(a, aOff + from * ars, ars, bt, bo, ldb,
+        rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> ThinF64.dots(a, aOff + from * ars, ars, bt, bo, ldb,
                 c, cOff + from * n, n, to - from, k, n));
         return true;
     }
@@ -197,19 +202,19 @@ public final class SimdMatmul {
         if (cs == 1) {
             double[] xc = xs == 1 ? x : ThinF64.gather(x, xOff, xs, k);
             int xo = xs == 1 ? xOff : 0;
-            rows(rows, k, split, (from, to) -> ThinF64.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF64.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
             return true;
         }
         if (rs == 1) {
-            rows(rows, k, split, (from, to) -> ThinF64.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF64.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
             return true;
         }
         return false;
     }
     /** Runs {@code body} over {@code [0, rows)}, split across threads when the product is big enough. */
-    private static void rows(int rows, long workPerRow, boolean split, Parallel.Range body) {
-        if (split && rows * workPerRow >= PARALLEL_WORK) {
-            Parallel.forRange(rows, (int) Math.max(4, PARALLEL_WORK / 2 / workPerRow), body);
+    private static void rows(int rows, long workPerRow, long parallelWork, boolean split, Parallel.Range body) {
+        if (split && rows * workPerRow >= parallelWork) {
+            Parallel.forRange(rows, (int) Math.max(4, parallelWork / 2 / workPerRow), body);
         } else {
             body.run(0, rows);
         }
