@@ -163,6 +163,41 @@ class MatmulKernelTest {
         }
     }
 
+    /**
+     * Thin products (matrix·vector, vector·matrix, narrow n below two vectors) take the unpacked
+     * dot-product and row-update paths: every operand layout, depths around the vector length.
+     */
+    @Test
+    void vectorAndNarrowProductsMatchTheTripleLoopInEveryLayout() {
+        Random rnd = new Random(11);
+        int[] depths = {0, 1, 3, 8, 17, 33, 100};
+        int[][] mn = {{1, 1}, {1, 2}, {1, 37}, {2, 1}, {37, 1}, {300, 1}, {1, 300}, {5, 2}, {4, 7}, {37, 9}, {9, 15}, {64, 10}, {3, 16}};
+        for (DType dt : DTYPES) {
+            for (int k : depths) {
+                for (int[] t : mn) {
+                    for (Form fa : Form.values()) {
+                        for (Form fb : Form.values()) {
+                            runCase(dt, fa, fb, t[0], k, t[1], rnd);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Thin products big enough to be split across threads, with the vector read plain or strided. */
+    @Test
+    void largeVectorAndNarrowProductsAcrossThreadsMatchTheTripleLoop() {
+        Random rnd = new Random(12);
+        for (DType dt : DTYPES) {
+            for (Form f : new Form[] {Form.PLAIN, Form.TRANSPOSED, Form.STRIDED}) {
+                runCase(dt, f, Form.STRIDED, 2100, 1030, 1, rnd);
+                runCase(dt, Form.STRIDED, f, 1, 1030, 2100, rnd);
+                runCase(dt, f, f, 300, 700, 11, rnd);
+            }
+        }
+    }
+
     @Test
     void emptyDepthWritesZerosAndEmptyResultWritesNothing() {
         Random rnd = new Random(7);

@@ -23,6 +23,14 @@ public final class SimdMatmul {
      * 2-core test machine gave no clean 1-versus-2-thread crossover.
      */
     static final long PARALLEL_WORK = 128L * 128 * 128;
+    /**
+     * From this many multiply-adds on, matrix·vector is split across threads: it is bound by memory
+     * bandwidth, so two cores' caches pay off sooner (512² f64 went from ~9 to ~15–20 GFLOP/s).
+     */
+    static final long GEMV_PARALLEL_WORK = 1L << 17;
+    /** Below this many columns of C (and A's rows contiguous), dot products beat a 4 × 2-vector tile mostly padded. */
+    static final int NARROW_F32 = 2 * GemmF32.L;
+    static final int NARROW_F64 = 2 * GemmF64.L;
 
     // Block sizes (elements): a kc-deep micro-panel pair fits L1 (B: 256×16 floats or 256×8 doubles
     // = 16 KB); other mc/kc/nc nearby measured within noise. Each thread keeps its packing buffers
@@ -107,6 +115,9 @@ public final class SimdMatmul {
             SmallMatmul.multiply(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n);
             return;
         }
+        if (thinF32(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
+            return;
+        }
         Block body = (i0, rows, j0, cols) -> F32.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
                 c, cOff + i0 * n + j0, n, rows, k, cols);
         splitC(m, n, GemmF32.MR, GemmF32.NR, split && work >= PARALLEL_WORK, body);
@@ -119,9 +130,94 @@ public final class SimdMatmul {
             SmallMatmul.multiply(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n);
             return;
         }
+        if (thinF64(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
+            return;
+        }
         Block body = (i0, rows, j0, cols) -> F64.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
                 c, cOff + i0 * n + j0, n, rows, k, cols);
         splitC(m, n, GemmF64.MR, GemmF64.NR, split && work >= PARALLEL_WORK, body);
+    }
+
+    /** Matrix·vector, vector·matrix and narrow-n products without packing; false when the strides rule them out. */
+    private static boolean thinF32(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                   float[] c, int cOff, int m, int k, int n, boolean split) {
+        if (n == 1 && gemvF32(a, aOff, ars, acs, b, bOff, brs, c, cOff, m, k, split)) {
+            return true;
+        }
+        // xᵀ·B = (Bᵀ·x)ᵀ: the rows of Bᵀ are B's columns.
+        if (m == 1 && gemvF32(b, bOff, bcs, brs, a, aOff, acs, c, cOff, n, k, split)) {
+            return true;
+        }
+        if (n >= NARROW_F32 || acs != 1) {
+            return false;
+        }
+        float[] bt = brs == 1 ? b : ThinF32.transpose(b, bOff, brs, bcs, k, n);
+        int bo = brs == 1 ? bOff : 0;
+        int ldb = brs == 1 ? bcs : k;
+        rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> ThinF32.dots(a, aOff + from * ars, ars, bt, bo, ldb,
+                c, cOff + from * n, n, to - from, k, n));
+        return true;
+    }
+
+    /** y = M·x for M read at {@code off + i·rs + p·cs}; false unless one of M's strides is 1. */
+    private static boolean gemvF32(float[] mat, int off, int rs, int cs, float[] x, int xOff, int xs,
+                                   float[] y, int yOff, int rows, int k, boolean split) {
+        if (cs == 1) {
+            float[] xc = xs == 1 ? x : ThinF32.gather(x, xOff, xs, k);
+            int xo = xs == 1 ? xOff : 0;
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF32.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
+            return true;
+        }
+        if (rs == 1) {
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF32.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
+            return true;
+        }
+        return false;
+    }
+
+    /** Matrix·vector, vector·matrix and narrow-n products without packing; false when the strides rule them out. */
+    private static boolean thinF64(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
+                                   double[] c, int cOff, int m, int k, int n, boolean split) {
+        if (n == 1 && gemvF64(a, aOff, ars, acs, b, bOff, brs, c, cOff, m, k, split)) {
+            return true;
+        }
+        // xᵀ·B = (Bᵀ·x)ᵀ: the rows of Bᵀ are B's columns.
+        if (m == 1 && gemvF64(b, bOff, bcs, brs, a, aOff, acs, c, cOff, n, k, split)) {
+            return true;
+        }
+        if (n >= NARROW_F64 || acs != 1) {
+            return false;
+        }
+        double[] bt = brs == 1 ? b : ThinF64.transpose(b, bOff, brs, bcs, k, n);
+        int bo = brs == 1 ? bOff : 0;
+        int ldb = brs == 1 ? bcs : k;
+        rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> ThinF64.dots(a, aOff + from * ars, ars, bt, bo, ldb,
+                c, cOff + from * n, n, to - from, k, n));
+        return true;
+    }
+
+    /** y = M·x for M read at {@code off + i·rs + p·cs}; false unless one of M's strides is 1. */
+    private static boolean gemvF64(double[] mat, int off, int rs, int cs, double[] x, int xOff, int xs,
+                                   double[] y, int yOff, int rows, int k, boolean split) {
+        if (cs == 1) {
+            double[] xc = xs == 1 ? x : ThinF64.gather(x, xOff, xs, k);
+            int xo = xs == 1 ? xOff : 0;
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF64.dots(mat, off + from * rs, rs, xc, xo, 0, y, yOff + from, 1, to - from, k, 1));
+            return true;
+        }
+        if (rs == 1) {
+            rows(rows, k, GEMV_PARALLEL_WORK, split, (from, to) -> ThinF64.axpy(mat, off + from, cs, x, xOff, xs, y, yOff + from, to - from, k));
+            return true;
+        }
+        return false;
+    }
+    /** Runs {@code body} over {@code [0, rows)}, split across threads when the product is big enough. */
+    private static void rows(int rows, long workPerRow, long parallelWork, boolean split, Parallel.Range body) {
+        if (split && rows * workPerRow >= parallelWork) {
+            Parallel.forRange(rows, (int) Math.max(4, parallelWork / 2 / workPerRow), body);
+        } else {
+            body.run(0, rows);
+        }
     }
 
     /** The part of C at rows [i0, i0+rows) and columns [j0, j0+cols). */
