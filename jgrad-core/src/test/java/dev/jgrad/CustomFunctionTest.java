@@ -193,4 +193,32 @@ class CustomFunctionTest {
         assertEquals(DType.FLOAT32, x.grad().dtype());
         assertArrayEquals(new double[] {1 / (1 + Math.exp(-0.5)), 1 / (1 + Math.exp(2))}, x.grad().toDoubleArray(), 1e-7);
     }
+
+    @Test
+    void usableInTheFunctionalTransforms() {
+        Log1pExp f = new Log1pExp();
+        Tensor x = Tensor.of(-1.5, 0.2, 3.0);
+        double[] xs = x.toDoubleArray();
+        double[] sigma = new double[3];
+        double[] sigmaPrime = new double[3];
+        for (int i = 0; i < 3; i++) {
+            sigma[i] = 1 / (1 + Math.exp(-xs[i]));
+            sigmaPrime[i] = sigma[i] * (1 - sigma[i]);
+        }
+        assertArrayEquals(sigma, Functional.grad(t -> f.apply(t).sum(), x).toDoubleArray(), 1e-12);
+        // Custom rules are not batch-transparent: a batch of directions goes through them one at a time.
+        for (Jacobian j : new Jacobian[] {Functional.jacfwd(f::apply, x), Functional.jacrev(f::apply, x)}) {
+            double[] dense = j.toDense().toDoubleArray();
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 3; c++) {
+                    assertEquals(r == c ? sigma[r] : 0.0, dense[r * 3 + c], 1e-12, j + " [" + r + "][" + c + "]");
+                }
+            }
+        }
+        Tensor v = Tensor.of(1.0, -2.0, 0.5);
+        double[] hv = Functional.hvp(t -> f.apply(t).sum(), x, v).toDoubleArray();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(sigmaPrime[i] * v.toDoubleArray()[i], hv[i], 1e-12);
+        }
+    }
 }

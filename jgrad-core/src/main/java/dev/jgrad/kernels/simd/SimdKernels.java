@@ -50,8 +50,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void copyInto(Storage src, Layout ls, Storage dst, Layout ld) {
-        Rows rows = Rows.of(ls.shape(), ls, ld);
         int n = ls.numel();
+        if (n < MIN_ROW) {
+            scalar.copyInto(src, ls, dst, ld);
+            return;
+        }
+        Rows rows = Rows.of(ls.shape(), ls, ld);
         if (n == 0 || src.dtype() != dst.dtype() || rows.innerStride(0) != 1 || rows.innerStride(1) != 1
                 || rows.inner() < MIN_ROW) {
             scalar.copyInto(src, ls, dst, ld);
@@ -75,12 +79,23 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void map(DoubleUnaryOperator f, Storage x, Layout lx, Storage out) {
-        Rows rows = Rows.of(lx.shape(), lx);
         int n = out.length();
         if (!(f instanceof UnaryFn u) || n == 0 || x.dtype() != out.dtype()) {
             scalar.map(f, x, lx, out);
             return;
         }
+        if (n < MIN_ROW && (!VectorMath.approximate(u.kind()) || lx.isContiguous())) {
+            // Tiny tensors (0-d scalars above all): no row analysis, which cost more than the work.
+            if (!VectorMath.approximate(u.kind())) {
+                scalar.map(f, x, lx, out);
+            } else if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
+                DoubleLanes.map(u, xs, lx.offset(), o, 0, n);
+            } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
+                FloatLanes.map(u, xs, lx.offset(), o, 0, n);
+            }
+            return;
+        }
+        Rows rows = Rows.of(lx.shape(), lx);
         if (rows.innerStride(0) != 1 || rows.inner() < MIN_ROW) {
             if (!VectorMath.approximate(u.kind())) {
                 scalar.map(f, x, lx, out);
@@ -104,8 +119,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out) {
-        Rows rows = Rows.of(la.shape(), la, lb);
         int n = out.length();
+        if (n < MIN_ROW) {
+            scalar.zip(f, a, la, b, lb, out);
+            return;
+        }
+        Rows rows = Rows.of(la.shape(), la, lb);
         if (!(f instanceof BinaryFn fn) || n == 0 || a.dtype() != out.dtype() || b.dtype() != out.dtype()
                 || !rows.walksUnitStrides(MIN_ROW)) {
             scalar.zip(f, a, la, b, lb, out);
@@ -128,8 +147,12 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void select(Storage c, Layout lc, Storage a, Layout la, Storage b, Layout lb, Storage out) {
-        Rows rows = Rows.of(lc.shape(), lc, la, lb);
         int n = out.length();
+        if (n < MIN_ROW) {
+            scalar.select(c, lc, a, la, b, lb, out);
+            return;
+        }
+        Rows rows = Rows.of(lc.shape(), lc, la, lb);
         boolean unit = rows.innerStride(0) == 1 && rows.innerStride(1) == 1 && rows.innerStride(2) == 1;
         if (n == 0 || !unit || rows.inner() < MIN_ROW || c.dtype() != out.dtype() || a.dtype() != out.dtype()
                 || b.dtype() != out.dtype()) {
