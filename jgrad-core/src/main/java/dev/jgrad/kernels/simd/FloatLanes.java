@@ -5,7 +5,6 @@ import dev.jgrad.kernels.UnaryFn;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 import static jdk.incubator.vector.VectorOperators.EQ;
@@ -20,29 +19,18 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * and blends give exactly the double result rounded to float; transcendentals are the vector
  * library's float forms (within the ulp bound the contract test states). Functions whose
  * parameter is not a float (a slope of 0.01, say), and σ-based ones (subnormal e^{-|x|} in float),
- * are computed in widened double lanes, so the result is the double definition rounded once.
+ * are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
  */
 final class FloatLanes {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
     private static final VectorSpecies<Double> D = DoubleLanes.S;
-    /** Floats that widen to one double vector. */
-    private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(D.vectorBitSize() / 2));
-    private static final int H = HALF.length();
 
     private FloatLanes() {
     }
 
     private static FloatVector at(float[] x, int p) {
         return FloatVector.fromArray(S, x, p);
-    }
-
-    private static DoubleVector wide(float[] x, int p) {
-        return (DoubleVector) FloatVector.fromArray(HALF, x, p).convertShape(VectorOperators.F2D, D, 0);
-    }
-
-    private static void narrow(DoubleVector v, float[] o, int p) {
-        ((FloatVector) v.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(o, p);
     }
 
     private static boolean isFloat(double v) {
@@ -88,41 +76,22 @@ final class FloatLanes {
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
-            case SIGMOID, SOFTPLUS, SILU -> i = widened(f, x, xp, o, op, len);
+            case SIGMOID, SOFTPLUS, SILU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
             case POW_SCALAR -> {
                 if (f.a() == 2) {
                     i = mapSquare(x, xp, o, op, n, a, b);
                 }
             }
             // Float parameters: float lanes are exact; others (a slope of 0.01) need double lanes.
-            case LEAKY_RELU -> i = exact ? mapLeakyRelu(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
-            case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
-            case MUL_SCALAR -> i = exact ? mapMulScalar(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
-            case CLAMP -> i = exact ? mapClamp(x, xp, o, op, n, a, b) : widened(f, x, xp, o, op, len);
+            case LEAKY_RELU -> i = exact ? mapLeakyRelu(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
+            case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
+            case MUL_SCALAR -> i = exact ? mapMulScalar(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
+            case CLAMP -> i = exact ? mapClamp(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
             case GELU -> { }
         }
         for (; i < len; i++) {
             o[op + i] = (float) f.applyAsDouble(x[xp + i]);
         }
-    }
-
-    /** Functions computed in double lanes and rounded once (a parameter is not a float, or float lanes lose digits); returns elements done. */
-    private static int widened(UnaryFn f, float[] x, int xp, float[] o, int op, int len) {
-        int i = 0;
-        int n = HALF.loopBound(len);
-        DoubleVector a = DoubleVector.broadcast(D, f.a());
-        DoubleVector b = DoubleVector.broadcast(D, f.b());
-        switch (f.kind()) {
-            case LEAKY_RELU -> i = wideLeakyRelu(x, xp, o, op, n, a, b);
-            case ADD_SCALAR -> i = wideAddScalar(x, xp, o, op, n, a, b);
-            case MUL_SCALAR -> i = wideMulScalar(x, xp, o, op, n, a, b);
-            case CLAMP -> i = wideClamp(x, xp, o, op, n, a, b);
-            case SIGMOID -> i = wideSigmoid(x, xp, o, op, n, a, b);
-            case SOFTPLUS -> i = wideSoftplus(x, xp, o, op, n, a, b);
-            case SILU -> i = wideSilu(x, xp, o, op, n, a, b);
-            default -> throw new IllegalStateException(f.kind().toString());
-        }
-        return i;
     }
 
     /** {@code o[op + i] = f(a[ap + i·sa], b[bp + i·sb])} with strides 0 or 1; POW runs the scalar definition. */
@@ -173,8 +142,8 @@ final class FloatLanes {
     static double sum(float[] x, int p, int len) {
         DoubleVector acc = DoubleVector.zero(D);
         int i = 0;
-        for (int n = HALF.loopBound(len); i < n; i += H) {
-            acc = acc.add(wide(x, p + i));
+        for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += FloatWideLanes.H) {
+            acc = acc.add(FloatWideLanes.wide(x, p + i));
         }
         double s = acc.reduceLanes(VectorOperators.ADD);
         for (; i < len; i++) {
@@ -206,9 +175,9 @@ final class FloatLanes {
     /** acc[j] ⊕= x[p + j] for j in [from, to), in double: ⊕ is + (kind 0), max (1) or min (2). */
     static void accumulate(int kind, float[] x, int p, double[] acc, int from, int to) {
         int j = from;
-        for (int n = from + HALF.loopBound(to - from); j < n; j += H) {
+        for (int n = from + FloatWideLanes.HALF.loopBound(to - from); j < n; j += FloatWideLanes.H) {
             DoubleVector s = DoubleVector.fromArray(D, acc, j);
-            DoubleVector v = wide(x, p + j);
+            DoubleVector v = FloatWideLanes.wide(x, p + j);
             (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : s.min(v)).intoArray(acc, j);
         }
         for (; j < to; j++) {
@@ -311,41 +280,6 @@ final class FloatLanes {
     private static int mapClamp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
         for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
-        return i;
-    }
-    private static int wideLeakyRelu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(VectorMath.leakyRelu(wide(x, xp + i), a), o, op + i);
-        return i;
-    }
-    private static int wideAddScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(wide(x, xp + i).add(a), o, op + i);
-        return i;
-    }
-    private static int wideMulScalar(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(wide(x, xp + i).mul(a), o, op + i);
-        return i;
-    }
-    private static int wideClamp(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(VectorMath.clamp(wide(x, xp + i), a, b), o, op + i);
-        return i;
-    }
-    private static int wideSigmoid(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(VectorMath.sigmoid(wide(x, xp + i)), o, op + i);
-        return i;
-    }
-    private static int wideSoftplus(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) narrow(VectorMath.softplus(wide(x, xp + i)), o, op + i);
-        return i;
-    }
-    private static int wideSilu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) { DoubleVector v = wide(x, xp + i); narrow(v.mul(VectorMath.sigmoid(v)), o, op + i); }
         return i;
     }
     private static int zipAdd(float[] a, int ap, int sa, FloatVector ab, float[] b, int bp, int sb, FloatVector bb, float[] o, int op, int n) {
