@@ -2,7 +2,6 @@ package dev.jgrad;
 
 import dev.jgrad.autograd.Autograd;
 import dev.jgrad.autograd.ForwardTag;
-import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.tensor.Shapes;
 
 import java.util.Arrays;
@@ -61,10 +60,7 @@ public final class ForwardMode implements AutoCloseable {
             throw new IllegalArgumentException("ForwardMode.dual: tangent shape " + Shapes.str(tangent.shape())
                     + " does not match primal shape " + Shapes.str(primal.shape()));
         }
-        Tensor dual = Autograd.record("dual", TensorAccess.value(primal), new Tensor[] {primal},
-                (out, t) -> t[0], (out, g) -> new Tensor[] {g});
-        Autograd.seedTangent(dual, tag, tangent.dtype() == primal.dtype() ? tangent : tangent.to(primal.dtype()));
-        return dual;
+        return Autograd.dual(primal, false, tag, tangent);
     }
 
     /**

@@ -182,8 +182,7 @@ public final class Functional {
         checkTangent("jvp", x, tangent);
         ForwardTag tag = new ForwardTag();
         try {
-            Tensor alias = Autograd.alias(x, false);
-            Autograd.seedTangent(alias, tag, tangent.to(x.dtype()));
+            Tensor alias = Autograd.dual(x, false, tag, tangent);
             Tensor y = call("jvp", xs -> f.apply(xs[0]), alias);
             return new JvpResult(y, Autograd.tangentOf(y, tag));
         } finally {
@@ -205,8 +204,7 @@ public final class Functional {
         ForwardTag tag = new ForwardTag();
         boolean previous = GradMode.set(differentiable);
         try {
-            Tensor alias = Autograd.alias(x, false);
-            Autograd.seedTangent(alias, tag, v.to(x.dtype()));
+            Tensor alias = Autograd.dual(x, false, tag, v);
             Tensor g = grad(f, alias);
             return Autograd.tangentOf(g, tag);
         } finally {

@@ -31,8 +31,7 @@ final class JacobianBuilder {
         Tensor diagonal;
         boolean previous = GradMode.set(record || GradMode.isEnabled());
         try {
-            alias = Autograd.alias(x, record);
-            Autograd.seedTangent(alias, probe, Tensor.onesLike(x));
+            alias = Autograd.dual(x, record, probe, Tensor.onesLike(x));
             y = Functional.call(op, xs -> f.apply(xs[0]), alias);
             diagonal = Autograd.tangentOf(y, probe);
         } finally {
@@ -70,8 +69,7 @@ final class JacobianBuilder {
             int b = Math.min(chunk, n - start);
             ForwardTag tag = new ForwardTag(b);
             try {
-                Tensor alias = Autograd.alias(x, false);
-                Autograd.seedTangent(alias, tag, basis(b, start, x.shape(), x.dtype()));
+                Tensor alias = Autograd.dual(x, false, tag, basis(b, start, x.shape(), x.dtype()));
                 Tensor y = Functional.call(op, xs -> f.apply(xs[0]), alias);
                 if (y.numel() != m) {
                     throw new IllegalStateException(op + ": the function returned shape " + Shapes.str(y.shape())

@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Rules;
 import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.tensor.Layout;
@@ -55,7 +56,7 @@ final class Layers {
      * derivatives use it to turn an expression of the value (1 − y²) into a single pass.
      */
     static Tensor elementwise(String op, Tensor in, DoubleUnaryOperator f, Supplier<Tensor> slope) {
-        return Autograd.record(op, map(f, in), new Tensor[] {in},
+        return Autograd.record(op, Rules.Kind.ELEMENTWISE, map(f, in), new Tensor[] {in},
                 (out, t) -> slope.get().mul(t[0]),
                 (out, g) -> new Tensor[] {g.mul(slope.get())});
     }

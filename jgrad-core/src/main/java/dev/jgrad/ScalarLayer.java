@@ -1,6 +1,7 @@
 package dev.jgrad;
 
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.autograd.Rules;
 
 import java.util.function.DoubleUnaryOperator;
 
@@ -40,7 +41,7 @@ final class ScalarLayer {
         var values = Layers.map(derivatives[k], x);
         Tensor[] inputs = {x};
         if (k + 1 == derivatives.length) {
-            return Autograd.record(op, values, inputs,
+            return Autograd.record(op, Rules.Kind.ELEMENTWISE, values, inputs,
                     (out, t) -> Tensor.fullLike(out, Double.NaN),
                     (out, g) -> {
                         throw new IllegalStateException("layer " + name + ": cannot differentiate " + op
@@ -49,7 +50,7 @@ final class ScalarLayer {
                                 + "); input shape " + dev.jgrad.tensor.Shapes.str(x.shape()));
                     });
         }
-        return Autograd.record(op, values, inputs,
+        return Autograd.record(op, Rules.Kind.ELEMENTWISE, values, inputs,
                 (out, t) -> slope(k, x, next).mul(t[0]),
                 (out, g) -> new Tensor[] {g.mul(slope(k, x, next))});
     }

@@ -285,4 +285,13 @@ class FunctionalTest {
         w.mul(x).sum().backward();      // the parameter is still usable in an ordinary backward
         close(x, w.grad(), 0);
     }
+
+    @Test
+    void layersKeepTheDiagonalStructure() {
+        Tensor x = Tensor.linspace(-1, 1, 5);
+        Layer chain = Layer.sin().then(Layer.of("cube", v -> v * v * v, v -> 3 * v * v));
+        Jacobian j = Functional.jacobian(t -> chain.apply(t).value(), x);
+        assertTrue(j.isDiagonal());
+        close(chain.apply(x).derivative(), j.diagonal(), 1e-15);
+    }
 }

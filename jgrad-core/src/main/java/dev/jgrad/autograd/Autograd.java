@@ -94,6 +94,16 @@ public final class Autograd {
         return false;
     }
 
+    /**
+     * A dual tensor: an {@link #alias} of {@code x} carrying {@code tangent} (converted to x's
+     * dtype) for {@code tag}, so the caller's x gains no tangent.
+     */
+    public static Tensor dual(Tensor x, boolean requireGrad, ForwardTag tag, Tensor tangent) {
+        Tensor dual = alias(x, requireGrad);
+        seedTangent(dual, tag, tangent.dtype() == x.dtype() ? tangent : tangent.to(x.dtype()));
+        return dual;
+    }
+
     /** A result that is not differentiable (comparisons, argmax): no node, no tangent. */
     public static Tensor constant(NDArray value) {
         return TensorAccess.wrap(value);
