@@ -222,6 +222,20 @@ public final class Tensor {
         return value.isContiguous();
     }
 
+    /**
+     * Computes this tensor's elements now if they are still deferred, and returns this tensor.
+     * Element-wise results of at least 32,768 elements (tunable with
+     * {@code -Djgrad.fusion.minElements}, {@code 0} = off) are not computed when the op runs:
+     * a chain of element-wise ops — and the reverse and forward rules of such a chain — is computed
+     * in one pass over memory when its result is first read (by any op or accessor), with exactly
+     * the values op-by-op evaluation gives. Like JAX's {@code block_until_ready()}, only timing code
+     * needs to call this.
+     */
+    public Tensor evaluate() {
+        value.storage();
+        return this;
+    }
+
     /** The single element of a one-element tensor. */
     public double item() {
         if (numel() != 1) {

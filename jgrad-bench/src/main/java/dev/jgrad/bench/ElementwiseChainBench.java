@@ -25,6 +25,10 @@ import org.openjdk.jmh.annotations.TearDown;
  * <p>Forward mode (the issue's third variant): x is a dual tensor with a tangent of ones, so y's
  * tangent is dy/dx element-wise, computed beside y (PyTorch counterpart: torch.autograd.forward_ad,
  * workload "chain_fwdmode" in bench/torch_bench.py; DJL has no forward mode).
+ *
+ * <p>jgrad defers element-wise results of this size until they are read (see
+ * {@code Tensor.evaluate()}); every jgrad method ends with {@code evaluate()}, so the timed work
+ * includes computing every element of the returned tensor.
  */
 public class ElementwiseChainBench extends BenchDefaults {
     static final int SIZE = 10_000_000;
@@ -113,7 +117,8 @@ public class ElementwiseChainBench extends BenchDefaults {
     @Benchmark
     public Tensor jgradForward(JgradSide s) {
         try (GradScope _ = Tensor.noGrad()) {
-            return chain(s.x);
+            // Element-wise results are deferred until read: evaluate() computes them (as JAX's block_until_ready).
+            return chain(s.x).evaluate();
         }
     }
 
@@ -121,12 +126,12 @@ public class ElementwiseChainBench extends BenchDefaults {
     public Tensor jgradForwardBackward(JgradSide s) {
         Tensor leaf = s.x.detach().requiresGrad(true);
         chain(leaf).sum().backward();
-        return leaf.grad();
+        return leaf.grad().evaluate();
     }
 
     @Benchmark
     public Tensor jgradForwardMode(JgradSide s) {
-        return forwardMode(s.x, s.ones);
+        return forwardMode(s.x, s.ones).evaluate();
     }
 
     @Benchmark

@@ -57,7 +57,8 @@ final class Cotangents {
     static boolean addInPlace(Tensor acc, Tensor g) {
         NDArray a = TensorAccess.value(acc);
         NDArray b = TensorAccess.value(g);
-        if (a.dtype() != b.dtype() || !Arrays.equals(a.shapeRef(), b.shapeRef()) || a.storage() == b.storage()
+        // A deferred sum stays deferred: adding in place would compute both operands now.
+        if (a.isDeferred() || b.isDeferred() || a.dtype() != b.dtype() || !Arrays.equals(a.shapeRef(), b.shapeRef()) || a.storage() == b.storage()
                 || !b.isContiguous() || b.layout().offset() != 0 || b.storage().length() < a.numel()
                 || a.storage().length() != a.numel() || acc.requiresGrad()
                 || TensorAccess.meta(acc).hasTangents() || TensorAccess.meta(g).hasTangents()) {

@@ -110,6 +110,36 @@ public interface Kernels {
         }
     }
 
+    /**
+     * {@code out[outOff + i] = f(x[xOff + i])} for {@code i < n}, same dtype: one step of a deferred
+     * element-wise expression ({@link dev.jgrad.tensor.Deferred}). Every element must get exactly the
+     * value {@link #map} gives it, wherever it sits in a range: implementations never let an
+     * element's result depend on its position.
+     */
+    default void mapRange(UnaryFn f, Storage x, int xOff, Storage out, int outOff, int n) {
+        if (x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+            for (int i = 0; i < n; i++) {
+                o[outOff + i] = f.applyAsDouble(s[xOff + i]);
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                out.set(outOff + i, f.applyAsDouble(x.get(xOff + i)));
+            }
+        }
+    }
+
+    /**
+     * {@code out[outOff + i] = f(a[aOff + i·aStride], b[bOff + i·bStride])} for {@code i < n}, strides
+     * 0 (one broadcast element) or 1, one dtype: the binary step of a deferred expression, with
+     * {@link #zip}'s values exactly (see {@link #mapRange}).
+     */
+    default void zipRange(BinaryFn f, Storage a, int aOff, int aStride, Storage b, int bOff, int bStride,
+                          Storage out, int outOff, int n) {
+        for (int i = 0; i < n; i++) {
+            out.set(outOff + i, f.applyAsDouble(a.get(aOff + i * aStride), b.get(bOff + i * bStride)));
+        }
+    }
+
     /** The reductions {@link #reduce} knows. */
     enum Reduction { SUM, MAX, MIN }
 }

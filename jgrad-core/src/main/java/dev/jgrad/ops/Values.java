@@ -6,6 +6,8 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.UnaryFn;
+import dev.jgrad.tensor.Deferred;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
@@ -27,6 +29,12 @@ final class Values {
 
     /** {@code f} applied to every element; same shape and dtype. */
     static NDArray map(DoubleUnaryOperator f, NDArray x) {
+        if (f instanceof UnaryFn u) {
+            NDArray deferred = Deferred.map(u, x);
+            if (deferred != null) {
+                return deferred;
+            }
+        }
         Storage out = Storage.allocate(x.dtype(), x.numel());
         kernels().map(f, x.storage(), x.layout(), out);
         return new NDArray(out, Layout.contiguous(x.shapeRef()));
@@ -35,13 +43,20 @@ final class Values {
     /** {@code f} on broadcast pairs; dtype promoted. */
     static NDArray zip(String op, DoubleBinaryOperator f, NDArray a, NDArray b) {
         DType dtype = DType.promote(a.dtype(), b.dtype());
-        if (java.util.Arrays.equals(a.shapeRef(), b.shapeRef())) {
-            // Same shapes (the common case): nothing to broadcast or re-validate.
+        boolean sameShape = java.util.Arrays.equals(a.shapeRef(), b.shapeRef());
+        int[] shape = sameShape ? a.shapeRef() : Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
+        if (f instanceof BinaryFn fn) {
+            NDArray deferred = Deferred.zip(fn, a, b, shape);
+            if (deferred != null) {
+                return deferred;
+            }
+        }
+        if (sameShape) {
+            // Same shapes (the common case): nothing to broadcast.
             Storage out = Storage.allocate(dtype, a.numel());
             kernels().zip(f, a.storage(), a.layout(), b.storage(), b.layout(), out);
-            return new NDArray(out, Layout.contiguous(a.shapeRef()));
+            return new NDArray(out, Layout.contiguous(shape));
         }
-        int[] shape = Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
         Storage out = Storage.allocate(dtype, Shapes.numel(shape));
         kernels().zip(f, a.storage(), a.broadcastTo(shape).layout(), b.storage(), b.broadcastTo(shape).layout(), out);
         return new NDArray(out, Layout.contiguous(shape));

@@ -11,12 +11,24 @@ import java.util.Arrays;
  * nothing; {@link #contiguous()} materialises. No autodiff here: that lives one layer up.
  */
 public final class NDArray {
-    private final Storage storage;
+    /** Null while the elements are a {@link Deferred} expression not computed yet. */
+    private volatile Storage storage;
     private final Layout layout;
+    private final DType dtype;
+    /** The expression that computes this array; null once computed (or from the start). Guarded by {@link Deferred#LOCK}. */
+    private Deferred deferred;
 
     public NDArray(Storage storage, Layout layout) {
         this.storage = storage;
         this.layout = layout;
+        this.dtype = storage.dtype();
+    }
+
+    /** A contiguous array whose elements {@code expression} computes on first access. */
+    NDArray(Deferred expression, int[] shape) {
+        this.layout = Layout.contiguous(shape);
+        this.dtype = expression.dtype();
+        this.deferred = expression;
     }
 
     /** A fresh zero-filled contiguous array. */
@@ -34,8 +46,26 @@ public final class NDArray {
         return new NDArray(new Storage.F32(data), Layout.contiguous(shape));
     }
 
+    /** The elements; computes them first when they are still a deferred expression. */
     public Storage storage() {
-        return storage;
+        Storage s = storage;
+        return s != null ? s : Deferred.materialize(this);
+    }
+
+    /** True while the elements are a deferred element-wise expression not computed yet. */
+    public boolean isDeferred() {
+        return storage == null;
+    }
+
+    /** This array's pending expression, or null once computed; callers hold {@link Deferred#LOCK}. */
+    Deferred deferredExpression() {
+        return deferred;
+    }
+
+    /** Publishes the computed elements and drops the expression; callers hold {@link Deferred#LOCK}. */
+    void complete(Storage computed) {
+        deferred = null;
+        storage = computed;
     }
 
     public Layout layout() {
@@ -43,7 +73,7 @@ public final class NDArray {
     }
 
     public DType dtype() {
-        return storage.dtype();
+        return dtype;
     }
 
     public int[] shape() {
@@ -69,16 +99,16 @@ public final class NDArray {
 
     /** Element at a multi-index (no bounds message: callers validate). */
     public double get(int... index) {
-        return storage.get(layout.indexOf(index));
+        return storage().get(layout.indexOf(index));
     }
 
     /** Row-major copy (or this, when already contiguous from offset 0 with exact length). */
     public NDArray contiguous() {
-        if (layout.isContiguous() && layout.offset() == 0 && storage.length() == layout.numel()) {
+        if (layout.isContiguous() && layout.offset() == 0 && storage().length() == layout.numel()) {
             return this;
         }
         Storage out = Storage.allocate(dtype(), layout.numel());
-        KernelProvider.get().copy(storage, layout, out);
+        KernelProvider.get().copy(storage(), layout, out);
         return new NDArray(out, Layout.contiguous(layout.shape()));
     }
 
@@ -88,19 +118,20 @@ public final class NDArray {
             return this;
         }
         Storage out = Storage.allocate(target, layout.numel());
-        KernelProvider.get().copy(storage, layout, out);
+        KernelProvider.get().copy(storage(), layout, out);
         return new NDArray(out, Layout.contiguous(layout.shape()));
     }
 
     /** All elements in row-major order as doubles. */
     public double[] toDoubleArray() {
         NDArray c = contiguous();
-        if (c.storage instanceof Storage.F64(double[] d) && d.length == c.numel()) {
+        Storage cs = c.storage();
+        if (cs instanceof Storage.F64(double[] d) && d.length == c.numel()) {
             return d.clone();
         }
         double[] out = new double[c.numel()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = c.storage.get(i);
+            out[i] = cs.get(i);
         }
         return out;
     }
@@ -108,9 +139,10 @@ public final class NDArray {
     /** All elements in row-major order as floats. */
     public float[] toFloatArray() {
         NDArray c = contiguous();
+        Storage cs = c.storage();
         float[] out = new float[c.numel()];
         for (int i = 0; i < out.length; i++) {
-            out[i] = (float) c.storage.get(i);
+            out[i] = (float) cs.get(i);
         }
         return out;
     }
@@ -118,10 +150,10 @@ public final class NDArray {
     /** Reshape as a view when the strides allow it, else null (caller copies). */
     public NDArray reshapeView(int[] newShape) {
         if (layout.isContiguous()) {
-            return new NDArray(storage, new Layout(newShape.clone(), Shapes.contiguousStrides(newShape), layout.offset()));
+            return new NDArray(storage(), new Layout(newShape.clone(), Shapes.contiguousStrides(newShape), layout.offset()));
         }
         int[] newStrides = viewStrides(layout.shape(), layout.strides(), newShape);
-        return newStrides == null ? null : new NDArray(storage, new Layout(newShape.clone(), newStrides, layout.offset()));
+        return newStrides == null ? null : new NDArray(storage(), new Layout(newShape.clone(), newStrides, layout.offset()));
     }
 
     /** Reshape: a view when possible, otherwise a copy. */
@@ -186,7 +218,7 @@ public final class NDArray {
             s[i] = layout.shape()[perm[i]];
             st[i] = layout.strides()[perm[i]];
         }
-        return new NDArray(storage, new Layout(s, st, layout.offset()));
+        return new NDArray(storage(), new Layout(s, st, layout.offset()));
     }
 
     /** Slice {@code start:stop:step} (already clamped and valid, step > 0) along {@code axis} (a view). */
@@ -198,7 +230,7 @@ public final class NDArray {
         int off = len == 0 ? layout.offset() : layout.offset() + start * st[axis];
         s[axis] = len;
         st[axis] = len > 1 ? st[axis] * step : st[axis];
-        return new NDArray(storage, new Layout(s, st, off));
+        return new NDArray(storage(), new Layout(s, st, off));
     }
 
     /** Broadcast view to {@code target} (validated by the caller) using stride 0. */
@@ -212,7 +244,7 @@ public final class NDArray {
         for (int i = 0; i < ndim(); i++) {
             st[lead + i] = layout.shape()[i] == 1 && target[lead + i] != 1 ? 0 : layout.strides()[i];
         }
-        return new NDArray(storage, new Layout(target.clone(), st, layout.offset()));
+        return new NDArray(storage(), new Layout(target.clone(), st, layout.offset()));
     }
 
     /** Inserts a size-1 axis at {@code axis} (0..ndim) (a view). */
@@ -230,7 +262,7 @@ public final class NDArray {
                 j++;
             }
         }
-        return new NDArray(storage, new Layout(s, st, layout.offset()));
+        return new NDArray(storage(), new Layout(s, st, layout.offset()));
     }
 
     /** Removes the flagged size-1 axes (a view). */
@@ -250,6 +282,6 @@ public final class NDArray {
                 j++;
             }
         }
-        return new NDArray(storage, new Layout(s, st, layout.offset()));
+        return new NDArray(storage(), new Layout(s, st, layout.offset()));
     }
 }

@@ -22,7 +22,8 @@ class OpCoverageTest {
             "grad",          // the accumulated gradient, not a function of the value
             "detach",        // cuts the graph by definition
             "requiresGrad",  // flag setter returning this
-            "retainGrad");   // flag setter returning this
+            "retainGrad",    // flag setter returning this
+            "evaluate");     // computes deferred elements, returns this (same values)
 
     @Test
     void everyPublicOpHasARow() {

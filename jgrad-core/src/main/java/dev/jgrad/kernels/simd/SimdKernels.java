@@ -118,6 +118,31 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void mapRange(UnaryFn f, Storage x, int xOff, Storage out, int outOff, int n) {
+        if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
+            DoubleLanes.map(f, xs, xOff, o, outOff, n);
+        } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
+            FloatLanes.map(f, xs, xOff, o, outOff, n);
+        } else {
+            Kernels.super.mapRange(f, x, xOff, out, outOff, n);
+        }
+    }
+
+    @Override
+    public void zipRange(BinaryFn f, Storage a, int aOff, int aStride, Storage b, int bOff, int bStride,
+                         Storage out, int outOff, int n) {
+        if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
+                && out instanceof Storage.F64(double[] o)) {
+            DoubleLanes.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
+        } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
+                && out instanceof Storage.F32(float[] o)) {
+            FloatLanes.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
+        } else {
+            Kernels.super.zipRange(f, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
+        }
+    }
+
+    @Override
     public void zip(DoubleBinaryOperator f, Storage a, Layout la, Storage b, Layout lb, Storage out) {
         int n = out.length();
         if (n < MIN_ROW) {
