@@ -29,13 +29,14 @@ final class Values {
 
     /** {@code f} applied to every element; same shape and dtype. */
     static NDArray map(DoubleUnaryOperator f, NDArray x) {
+        int n = x.numel();
         if (f instanceof UnaryFn u) {
-            NDArray deferred = Deferred.map(u, x);
+            NDArray deferred = Deferred.map(u, x, n);
             if (deferred != null) {
                 return deferred;
             }
         }
-        Storage out = Storage.allocate(x.dtype(), x.numel());
+        Storage out = Storage.allocate(x.dtype(), n);
         kernels().map(f, x.storage(), x.layout(), out);
         return new NDArray(out, Layout.contiguous(x.shapeRef()));
     }
@@ -45,19 +46,19 @@ final class Values {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         boolean sameShape = java.util.Arrays.equals(a.shapeRef(), b.shapeRef());
         int[] shape = sameShape ? a.shapeRef() : Shapes.broadcast(op, a.shapeRef(), b.shapeRef());
+        int n = sameShape ? a.numel() : Shapes.numel(shape);
         if (f instanceof BinaryFn fn) {
-            NDArray deferred = Deferred.zip(fn, a, b, shape);
+            NDArray deferred = Deferred.zip(fn, a, b, shape, n);
             if (deferred != null) {
                 return deferred;
             }
         }
+        Storage out = Storage.allocate(dtype, n);
         if (sameShape) {
             // Same shapes (the common case): nothing to broadcast.
-            Storage out = Storage.allocate(dtype, a.numel());
             kernels().zip(f, a.storage(), a.layout(), b.storage(), b.layout(), out);
             return new NDArray(out, Layout.contiguous(shape));
         }
-        Storage out = Storage.allocate(dtype, Shapes.numel(shape));
         kernels().zip(f, a.storage(), a.broadcastTo(shape).layout(), b.storage(), b.broadcastTo(shape).layout(), out);
         return new NDArray(out, Layout.contiguous(shape));
     }

@@ -76,21 +76,20 @@ public final class Deferred {
     }
 
     /** {@code f(x)} as a deferred array, or null when x does not qualify (the caller computes it now). */
-    public static NDArray map(UnaryFn f, NDArray x) {
-        int n = x.numel();
-        if (minElements <= 0 || n < minElements || stride(x, x.shapeRef()) != 1) {
+    public static NDArray map(UnaryFn f, NDArray x, int n) {
+        if (n < minElements || minElements <= 0 || stride(x, x.shapeRef()) != 1) {
             return null;
         }
         return create(f, new NDArray[] {x}, new int[] {1}, x.dtype(), x.shapeRef());
     }
 
     /**
-     * {@code f(a, b)} as a deferred array of {@code shape}, or null when the operands do not qualify;
-     * {@code a} and {@code b} are given in their own shapes (equal to {@code shape}, or one element).
+     * {@code f(a, b)} as a deferred array of {@code shape} ({@code n} elements), or null when the
+     * operands do not qualify; {@code a} and {@code b} come in their own shapes (equal to
+     * {@code shape}, or one element).
      */
-    public static NDArray zip(BinaryFn f, NDArray a, NDArray b, int[] shape) {
-        int n = a.numel() == 1 ? b.numel() : a.numel();
-        if (minElements <= 0 || n < minElements || a.dtype() != b.dtype() || n != Shapes.numel(shape)) {
+    public static NDArray zip(BinaryFn f, NDArray a, NDArray b, int[] shape, int n) {
+        if (n < minElements || minElements <= 0 || a.dtype() != b.dtype()) {
             return null;
         }
         int sa = stride(a, shape);

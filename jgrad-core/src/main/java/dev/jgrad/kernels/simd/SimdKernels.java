@@ -95,6 +95,17 @@ public final class SimdKernels implements Kernels {
             }
             return;
         }
+        if (lx.isContiguous()) {
+            // Dense input (the common case): one flat range, no row analysis.
+            int xo = lx.offset();
+            if (n < 2 * MIN_CHUNK) {
+                mapRange(u, x, xo, out, 0, n);
+            } else {
+                Storage in = x;
+                Parallel.forRange(n, MIN_CHUNK, (from, to) -> mapRange(u, in, xo + from, out, from, to - from));
+            }
+            return;
+        }
         Rows rows = Rows.of(lx.shape(), lx);
         if (rows.innerStride(0) != 1 || rows.inner() < MIN_ROW) {
             if (!VectorMath.approximate(u.kind())) {
@@ -147,6 +158,18 @@ public final class SimdKernels implements Kernels {
         int n = out.length();
         if (n < MIN_ROW) {
             scalar.zip(f, a, la, b, lb, out);
+            return;
+        }
+        if (f instanceof BinaryFn fn && a.dtype() == out.dtype() && b.dtype() == out.dtype()
+                && la.isContiguous() && lb.isContiguous()) {
+            // Dense operands (the common case): one flat range, no row analysis.
+            int ao = la.offset();
+            int bo = lb.offset();
+            if (n < 2 * MIN_CHUNK) {
+                zipRange(fn, a, ao, 1, b, bo, 1, out, 0, n);
+            } else {
+                Parallel.forRange(n, MIN_CHUNK, (from, to) -> zipRange(fn, a, ao + from, 1, b, bo + from, 1, out, from, to - from));
+            }
             return;
         }
         Rows rows = Rows.of(la.shape(), la, lb);
