@@ -159,6 +159,10 @@ public final class Deferred {
         void visit(NDArray x) {
             Deferred d = x.deferredExpression();
             if (d == null) {
+                if (x.isDeferred()) {
+                    // Only an array handed between threads without synchronisation could look like this.
+                    throw new IllegalStateException("deferred array published without synchronisation");
+                }
                 leaves.put(x.storage(), Boolean.TRUE);
                 return;
             }
