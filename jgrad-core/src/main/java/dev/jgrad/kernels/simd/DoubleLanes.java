@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -181,6 +182,13 @@ final class DoubleLanes {
         }
     }
 
+    /** The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or NaN). */
+    private static void patch(DoubleUnaryOperator f, double[] x, int xp, double[] o, int op, double limit) {
+        for (int j = 0; j < L; j++) {
+            if (!(Math.abs(x[xp + j]) <= limit)) o[op + j] = f.applyAsDouble(x[xp + j]);
+        }
+    }
+
     // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
     private static int mapNeg(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -199,7 +207,11 @@ final class DoubleLanes {
     }
     private static int mapExp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            DoublePoly.exp(v).intoArray(o, op + i);
+            if (!DoublePoly.within(v, DoublePoly.EXP_LIMIT)) patch(Math::exp, x, xp + i, o, op + i, DoublePoly.EXP_LIMIT);
+        }
         return i;
     }
     private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
@@ -234,12 +246,20 @@ final class DoubleLanes {
     }
     private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            DoublePoly.sin(v).intoArray(o, op + i);
+            if (!DoublePoly.within(v, DoublePoly.TRIG_LIMIT)) patch(Math::sin, x, xp + i, o, op + i, DoublePoly.TRIG_LIMIT);
+        }
         return i;
     }
     private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            DoublePoly.cos(v).intoArray(o, op + i);
+            if (!DoublePoly.within(v, DoublePoly.TRIG_LIMIT)) patch(Math::cos, x, xp + i, o, op + i, DoublePoly.TRIG_LIMIT);
+        }
         return i;
     }
     private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
@@ -249,7 +269,8 @@ final class DoubleLanes {
     }
     private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) VectorMath.tanh(at(x, xp + i)).intoArray(o, op + i);
+        DoublePoly.tanh(x, xp, o, op, n);
+        i = n;
         return i;
     }
     private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {

@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -72,7 +73,6 @@ final class FloatLanes {
             case SIN -> i = mapSin(x, xp, o, op, n, a, b);
             case COS -> i = mapCos(x, xp, o, op, n, a, b);
             case TAN -> i = mapTan(x, xp, o, op, n, a, b);
-            // The library's float TANH is fast (unlike its double one).
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
@@ -204,7 +204,11 @@ final class FloatLanes {
     }
     private static int mapExp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            FloatPoly.exp(v).intoArray(o, op + i);
+            if (!FloatPoly.within(v, FloatPoly.EXP_LIMIT)) patch(Math::exp, x, xp + i, o, op + i, FloatPoly.EXP_LIMIT);
+        }
         return i;
     }
     private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
@@ -239,13 +243,28 @@ final class FloatLanes {
     }
     private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            FloatPoly.sin(v).intoArray(o, op + i);
+            if (!FloatPoly.within(v, FloatPoly.TRIG_LIMIT)) patch(Math::sin, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+        }
         return i;
     }
     private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            FloatPoly.cos(v).intoArray(o, op + i);
+            if (!FloatPoly.within(v, FloatPoly.TRIG_LIMIT)) patch(Math::cos, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+        }
         return i;
+    }
+
+    /** The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or NaN). */
+    private static void patch(DoubleUnaryOperator f, float[] x, int xp, float[] o, int op, float limit) {
+        for (int j = 0; j < L; j++) {
+            if (!(Math.abs(x[xp + j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[xp + j]);
+        }
     }
     private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
