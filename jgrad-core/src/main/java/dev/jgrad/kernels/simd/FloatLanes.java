@@ -273,7 +273,7 @@ final class FloatLanes {
     }
     private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TANH).intoArray(o, op + i);
+        for (; i < n; i += L) FloatPoly.tanh(at(x, xp + i)).intoArray(o, op + i);
         return i;
     }
     private static int mapRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {

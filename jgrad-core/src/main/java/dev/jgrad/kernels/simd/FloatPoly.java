@@ -108,4 +108,41 @@ final class FloatPoly {
         IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
         return sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
     }
+
+    // Taylor coefficients of (eʳ − 1 − r)/r², 1/2! … 1/9!: |r| ≤ ln2/2 leaves under 2⁻³⁰ out.
+    private static final FloatVector E2 = v(1 / 2f);
+    private static final FloatVector E3 = v(1 / 6f);
+    private static final FloatVector E4 = v(1 / 24f);
+    private static final FloatVector E5 = v(1 / 120f);
+    private static final FloatVector E6 = v(1 / 720f);
+    private static final FloatVector E7 = v(1 / 5040f);
+    private static final FloatVector E8 = v(1 / 40320f);
+    private static final FloatVector E9 = v(1 / 362880f);
+    private static final FloatVector NEG_LN2_HI = v(-LN2_HI);
+    private static final FloatVector NEG_LN2_LO = v(-LN2_LO);
+
+    /**
+     * tanh x = sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's formula): e carries
+     * its last rounding error and the quotient is compensated, which keeps the result within 1 float ulp.
+     */
+    static FloatVector tanh(FloatVector x) {
+        // Beyond |x| = 10, tanh rounds to ±1 in float; the clamp keeps 2ⁿ normal (NaN passes through).
+        FloatVector m = x.abs().mul(-2f).max(-20f);
+        FloatVector kd = m.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
+        FloatVector u = r.fma(E9, E8).fma(r, E7).fma(r, E6).fma(r, E5).fma(r, E4).fma(r, E3).fma(r, E2);
+        FloatVector p = r.mul(r).fma(u, r);
+        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector sm1 = scale.sub(ONE);
+        FloatVector e = scale.fma(p, sm1);
+        // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
+        FloatVector el = scale.fma(p, sm1.sub(e));
+        FloatVector d = e.add(2f);
+        FloatVector dl = d.neg().add(2f).add(e).add(el);
+        FloatVector t = e.div(d);
+        FloatVector rem = t.neg().fma(d, e);
+        FloatVector y = rem.add(el).sub(t.mul(dl)).div(d).add(t).abs();
+        return y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    }
 }
