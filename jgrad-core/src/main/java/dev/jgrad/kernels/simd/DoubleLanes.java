@@ -2,7 +2,6 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
-import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -182,13 +181,6 @@ final class DoubleLanes {
         }
     }
 
-    /** The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or NaN). */
-    private static void patch(DoubleUnaryOperator f, double[] x, int xp, double[] o, int op, double limit) {
-        for (int j = 0; j < L; j++) {
-            if (!(Math.abs(x[xp + j]) <= limit)) o[op + j] = f.applyAsDouble(x[xp + j]);
-        }
-    }
-
     // One method per function: each loop is compiled on its own, so a new function never deoptimises another's loop.
     private static int mapNeg(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -206,13 +198,8 @@ final class DoubleLanes {
         return i;
     }
     private static int mapExp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            DoublePoly.exp(v).intoArray(o, op + i);
-            if (!DoublePoly.within(v, DoublePoly.EXP_LIMIT)) patch(Math::exp, x, xp + i, o, op + i, DoublePoly.EXP_LIMIT);
-        }
-        return i;
+        DoublePoly.exp(x, xp, o, op, n);
+        return n;
     }
     private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -245,22 +232,12 @@ final class DoubleLanes {
         return i;
     }
     private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            DoublePoly.sin(v).intoArray(o, op + i);
-            if (!DoublePoly.within(v, DoublePoly.TRIG_LIMIT)) patch(Math::sin, x, xp + i, o, op + i, DoublePoly.TRIG_LIMIT);
-        }
-        return i;
+        DoublePoly.sinCos(x, xp, o, op, n, 0);
+        return n;
     }
     private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            DoublePoly.cos(v).intoArray(o, op + i);
-            if (!DoublePoly.within(v, DoublePoly.TRIG_LIMIT)) patch(Math::cos, x, xp + i, o, op + i, DoublePoly.TRIG_LIMIT);
-        }
-        return i;
+        DoublePoly.sinCos(x, xp, o, op, n, 1);
+        return n;
     }
     private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -268,10 +245,8 @@ final class DoubleLanes {
         return i;
     }
     private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
         DoublePoly.tanh(x, xp, o, op, n);
-        i = n;
-        return i;
+        return n;
     }
     private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

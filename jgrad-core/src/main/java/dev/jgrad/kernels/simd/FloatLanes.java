@@ -206,8 +206,10 @@ final class FloatLanes {
         int i = 0;
         for (; i < n; i += L) {
             FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
             FloatPoly.exp(v).intoArray(o, op + i);
-            if (!FloatPoly.within(v, FloatPoly.EXP_LIMIT)) patch(Math::exp, x, xp + i, o, op + i, FloatPoly.EXP_LIMIT);
+            if (!inside) patch(Math::exp, x, xp + i, o, op + i, FloatPoly.EXP_LIMIT);
         }
         return i;
     }
@@ -245,8 +247,10 @@ final class FloatLanes {
         int i = 0;
         for (; i < n; i += L) {
             FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
             FloatPoly.sin(v).intoArray(o, op + i);
-            if (!FloatPoly.within(v, FloatPoly.TRIG_LIMIT)) patch(Math::sin, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+            if (!inside) patch(Math::sin, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
         }
         return i;
     }
@@ -254,8 +258,10 @@ final class FloatLanes {
         int i = 0;
         for (; i < n; i += L) {
             FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
             FloatPoly.cos(v).intoArray(o, op + i);
-            if (!FloatPoly.within(v, FloatPoly.TRIG_LIMIT)) patch(Math::cos, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+            if (!inside) patch(Math::cos, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
         }
         return i;
     }
