@@ -54,7 +54,7 @@ final class DoublePoly {
             // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             r.mul(r).fma(u, r).add(1).mul(scale).intoArray(o, op + i);
-            if (!inside) patch(0, x, xp + i, o, op + i, EXP_LIMIT);
+            if (!inside) patch(0, v.toArray(), o, op + i, EXP_LIMIT);
         }
     }
 
@@ -93,14 +93,17 @@ final class DoublePoly {
             DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
             // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign).
             y.blend(v, v.abs().compare(VectorOperators.LT, shift == 0 ? SIN_TINY : 0)).intoArray(o, op + i);
-            if (!inside) patch(shift == 0 ? 1 : 2, x, xp + i, o, op + i, TRIG_LIMIT);
+            if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
         }
     }
 
-    /** The scalar definition (0 exp, 1 sin, 2 cos) for the lanes of one vector with |x| beyond limit (or NaN). */
-    private static void patch(int fn, double[] x, int xp, double[] o, int op, double limit) {
+    /**
+     * The scalar definition (0 exp, 1 sin, 2 cos) for the lanes of one vector with |x| beyond limit
+     * (or NaN); x holds the vector's arguments (o may be the input array, already overwritten).
+     */
+    private static void patch(int fn, double[] x, double[] o, int op, double limit) {
         for (int j = 0; j < L; j++) {
-            double v = x[xp + j];
+            double v = x[j];
             if (!(Math.abs(v) <= limit)) o[op + j] = fn == 0 ? Math.exp(v) : fn == 1 ? Math.sin(v) : Math.cos(v);
         }
     }

@@ -211,7 +211,7 @@ final class FloatLanes {
             // The range check first: C2 inlines it while the loop's node count is low.
             boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
             FloatPoly.exp(v).intoArray(o, op + i);
-            if (!inside) patch(Math::exp, x, xp + i, o, op + i, FloatPoly.EXP_LIMIT);
+            if (!inside) patch(Math::exp, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
         }
         return i;
     }
@@ -252,7 +252,7 @@ final class FloatLanes {
             // The range check first: C2 inlines it while the loop's node count is low.
             boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
             FloatPoly.sin(v).intoArray(o, op + i);
-            if (!inside) patch(Math::sin, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+            if (!inside) patch(Math::sin, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
         }
         return i;
     }
@@ -263,15 +263,18 @@ final class FloatLanes {
             // The range check first: C2 inlines it while the loop's node count is low.
             boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
             FloatPoly.cos(v).intoArray(o, op + i);
-            if (!inside) patch(Math::cos, x, xp + i, o, op + i, FloatPoly.TRIG_LIMIT);
+            if (!inside) patch(Math::cos, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
         }
         return i;
     }
 
-    /** The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or NaN). */
-    private static void patch(DoubleUnaryOperator f, float[] x, int xp, float[] o, int op, float limit) {
+    /**
+     * The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or
+     * NaN); x holds the vector's arguments (o may be the input array, already overwritten).
+     */
+    private static void patch(DoubleUnaryOperator f, float[] x, float[] o, int op, float limit) {
         for (int j = 0; j < L; j++) {
-            if (!(Math.abs(x[xp + j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[xp + j]);
+            if (!(Math.abs(x[j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[j]);
         }
     }
     private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
