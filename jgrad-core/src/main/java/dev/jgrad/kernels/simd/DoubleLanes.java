@@ -16,7 +16,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
 /**
  * float64 loops over one row piece: vector body, then the scalar definition for the tail (and for
  * the whole piece when a function has no vector form). One loop per function so the JIT sees a
- * constant operator in each (a variable operator defeats the vector intrinsics).
+ * constant operator in each (a variable operator defeats the vector intrinsics). exp, sin, cos and
+ * tanh are jgrad's own polynomials ({@link DoublePoly}: the same bits interpreted or compiled);
+ * expm1, log, log1p, tan and σ-based functions still use the vector library's lanewise forms,
+ * whose last bit may change once C2 compiles them.
  */
 final class DoubleLanes {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -198,9 +201,8 @@ final class DoubleLanes {
         return i;
     }
     private static int mapExp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
-        return i;
+        DoublePoly.exp(x, xp, o, op, n);
+        return n;
     }
     private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -233,14 +235,12 @@ final class DoubleLanes {
         return i;
     }
     private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
-        return i;
+        DoublePoly.sinCos(x, xp, o, op, n, 0);
+        return n;
     }
     private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
-        return i;
+        DoublePoly.sinCos(x, xp, o, op, n, 1);
+        return n;
     }
     private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -248,9 +248,8 @@ final class DoubleLanes {
         return i;
     }
     private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) VectorMath.tanh(at(x, xp + i)).intoArray(o, op + i);
-        return i;
+        DoublePoly.tanh(x, xp, o, op, n);
+        return n;
     }
     private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -16,8 +17,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
 
 /**
  * float32 loops over one row piece, computed in float lanes: +, −, ·, /, √, comparisons, max/min
- * and blends give exactly the double result rounded to float; transcendentals are the vector
- * library's float forms (within the ulp bound the contract test states). Functions whose
+ * and blends give exactly the double result rounded to float; exp, sin, cos and tanh are jgrad's
+ * own polynomials ({@link FloatPoly}: within 1 float ulp, the same bits interpreted or compiled);
+ * expm1, log, log1p and tan are still the vector library's float forms (within the ulp bound the
+ * contract test states; their last bit may change once C2 compiles them). Functions whose
  * parameter is not a float (a slope of 0.01, say), and σ-based ones (subnormal e^{-|x|} in float),
  * are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
  */
@@ -72,7 +75,6 @@ final class FloatLanes {
             case SIN -> i = mapSin(x, xp, o, op, n, a, b);
             case COS -> i = mapCos(x, xp, o, op, n, a, b);
             case TAN -> i = mapTan(x, xp, o, op, n, a, b);
-            // The library's float TANH is fast (unlike its double one).
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
@@ -204,7 +206,13 @@ final class FloatLanes {
     }
     private static int mapExp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXP).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
+            FloatPoly.exp(v).intoArray(o, op + i);
+            if (!inside) patch(Math::exp, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
+        }
         return i;
     }
     private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
@@ -239,13 +247,35 @@ final class FloatLanes {
     }
     private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.SIN).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
+            FloatPoly.sin(v).intoArray(o, op + i);
+            if (!inside) patch(Math::sin, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
+        }
         return i;
     }
     private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.COS).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            // The range check first: C2 inlines it while the loop's node count is low.
+            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
+            FloatPoly.cos(v).intoArray(o, op + i);
+            if (!inside) patch(Math::cos, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
+        }
         return i;
+    }
+
+    /**
+     * The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or
+     * NaN); x holds the vector's arguments (o may be the input array, already overwritten).
+     */
+    private static void patch(DoubleUnaryOperator f, float[] x, float[] o, int op, float limit) {
+        for (int j = 0; j < L; j++) {
+            if (!(Math.abs(x[j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[j]);
+        }
     }
     private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
@@ -254,7 +284,7 @@ final class FloatLanes {
     }
     private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TANH).intoArray(o, op + i);
+        for (; i < n; i += L) FloatPoly.tanh(at(x, xp + i)).intoArray(o, op + i);
         return i;
     }
     private static int mapRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {

@@ -6,21 +6,15 @@ import jdk.incubator.vector.Vector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Transcendental functions built from the vector library's EXP/EXPM1/LOG1P where its own form is
- * slow (double TANH measured 2.6× slower than Math.tanh) or absent. Same formulas as the scalar
- * definitions in {@link dev.jgrad.kernels.UnaryFn}, so kinks and special values agree.
+ * Element functions composed from vector operations: σ and softplus from the vector library's
+ * EXP/LOG1P (not yet from jgrad's own deterministic polynomials, {@link DoublePoly} and
+ * {@link FloatPoly}, which exp, sin, cos and tanh use), sign, relu, clamp and friends. Same
+ * formulas as the scalar definitions in {@link dev.jgrad.kernels.UnaryFn}, so kinks and special
+ * values agree.
  */
 @SuppressWarnings("unchecked") // each result has its argument's concrete vector type
 final class VectorMath {
     private VectorMath() {
-    }
-
-    /** tanh x = sign(x)·(−e)/(2 + e) with e = expm1(−2|x|) ∈ [−1, 0]: no overflow, no cancellation near 0. */
-    static <E, V extends Vector<E>> V tanh(V x) {
-        Vector<E> e = x.lanewise(VectorOperators.ABS).mul(x.broadcast(-2)).lanewise(VectorOperators.EXPM1);
-        Vector<E> t = e.neg().div(e.add(x.broadcast(2)));
-        // The sign bit of x (−0 included) goes to the result, as Math.tanh keeps −0.
-        return (V) t.blend(t.neg(), x.test(VectorOperators.IS_NEGATIVE));
     }
 
     /** σ(x): 1/(1 + e⁻ˣ) for x ≥ 0, eˣ/(1 + eˣ) otherwise (as UnaryFn.sigmoid); e^{−|x|} never overflows. */
@@ -76,8 +70,8 @@ final class VectorMath {
     private static final FloatVector F_ONE = FloatVector.broadcast(FloatLanes.S, 1f);
 
     /**
-     * Kinds whose vector form may differ from the scalar definition by an ulp or two (library
-     * vector transcendentals, and forms built from them); every other kind is bit-exact.
+     * Kinds whose vector form may differ from the scalar definition by an ulp or two (polynomials,
+     * library vector transcendentals, and forms built from them); every other kind is bit-exact.
      */
     static boolean approximate(dev.jgrad.kernels.UnaryFn.Kind kind) {
         return switch (kind) {

@@ -1,0 +1,201 @@
+package dev.jgrad.kernels.simd;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.LongVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * float64 exp, sin, cos and tanh over a row, as polynomials in double lanes built only from
+ * operations that are exact IEEE operations in the interpreter and in compiled code alike (+, −,
+ * ·, fma, /, comparisons, blends, bit operations on the integer view), so a result never depends
+ * on whether the JIT has compiled the loop yet. The library's lanewise EXP/SIN/… are not: C2 swaps
+ * in an SVML-like stub whose last bits differ from the Java fallback the interpreter runs.
+ * Lanes beyond a polynomial's range ({@code *_LIMIT}; NaN, ±∞) get the scalar definition.
+ * Accuracy, measured on 10M arguments against Math.*: within 1 ulp.
+ * Each loop body is written out whole: a helper call C2 declines to inline (size, node count)
+ * boxes every vector that crosses it, which cost 2–5× here.
+ */
+final class DoublePoly {
+    private static final int L = DoubleLanes.S.length();
+
+    private DoublePoly() {
+    }
+
+    /** |x| up to which {@link #exp} is valid: 2ⁿ stays a normal double. */
+    static final double EXP_LIMIT = 708;
+    /** |x| up to which the three-part π/2 reduction of {@link #sinCos} is exact enough (q &lt; 2¹⁷). */
+    static final double TRIG_LIMIT = 1e5;
+
+    /** 1.5·2⁵²: adding it rounds to an integer held in the low mantissa bits. */
+    private static final double MAGIC = 0x1.8p52;
+    private static final double LOG2E = 1.4426950408889634;
+    // ln 2 split so that n·LN2_HI is exact for |n| < 2¹¹ (fdlibm's split).
+    private static final double LN2_HI = 0x1.62e42fee00000p-1;
+    private static final double LN2_LO = 0x1.a39ef35793c76p-33;
+    private static final double TWO_OVER_PI = 0x1.45f306dc9c883p-1;
+    // π/2 in three parts (fdlibm): the first two have 33 bits, so q·part is exact for q < 2²⁰.
+    private static final double PIO2_1 = 0x1.921fb544p0;
+    private static final double PIO2_2 = 0x1.0b4611a6p-34;
+    private static final double PIO2_3 = 0x1.3198a2e037073p-69;
+    /** Below this |x|, sin x rounds to x (and the reduction would lose the sign of −0). */
+    private static final double SIN_TINY = 0x1p-27;
+
+    /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, Taylor to r¹³. */
+    static void exp(double[] x, int xp, double[] o, int op, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = v.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
+            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            DoubleVector k = kd.sub(MAGIC);
+            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+            DoubleVector u = r.fma(T13, T12).fma(r, T11).fma(r, T10).fma(r, T9).fma(r, T8).fma(r, T7).fma(r, T6)
+                    .fma(r, T5).fma(r, T4).fma(r, T3).fma(r, T2);
+            // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
+            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            r.mul(r).fma(u, r).add(1).mul(scale).intoArray(o, op + i);
+            if (!inside) patch(0, v.toArray(), o, op + i, EXP_LIMIT);
+        }
+    }
+
+    /**
+     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. x = q·π/2 + (rh + rl)
+     * (Cody–Waite, three parts of π/2, r carried in two doubles), then fdlibm's sin or cos
+     * polynomial on [−π/4, π/4] by q + shift mod 4.
+     */
+    static void sinCos(double[] x, int xp, double[] o, int op, int n, long shift) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = v.abs().compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
+            DoubleVector qd = v.fma(TWO_OVER_PI, MAGIC);
+            DoubleVector q = qd.sub(MAGIC);
+            // v − q·PIO2_1 is exact (q·PIO2_1 is, and it is within a factor 2 of v); so is q·PIO2_2.
+            DoubleVector r1 = q.fma(NEG_PIO2_1, v);
+            DoubleVector w = q.mul(PIO2_2);
+            DoubleVector hi = r1.sub(w);
+            DoubleVector lo = q.fma(NEG_PIO2_3, r1.sub(hi).sub(w));
+            DoubleVector rh = hi.add(lo);
+            DoubleVector rl = hi.sub(rh).add(lo);
+            DoubleVector z = rh.mul(rh);
+            // sin(rh + rl) ≈ rh + (rh·z·S(z) + rl·(1 − z/2)).
+            DoubleVector s = z.fma(S6, S5).fma(z, S4).fma(z, S3).fma(z, S2).fma(z, S1);
+            DoubleVector sin = rh.mul(z).fma(s, z.mul(-0.5).fma(rl, rl)).add(rh);
+            // cos(rh + rl) ≈ (1 − z/2) + z²·C(z) − rh·rl, 1 − z/2 compensated (fdlibm) with z's rounding error.
+            DoubleVector c = z.fma(C6, C5).fma(z, C4).fma(z, C3).fma(z, C2).fma(z, C1);
+            DoubleVector hz = z.mul(0.5);
+            DoubleVector cw = hz.neg().add(1);
+            DoubleVector corr = cw.neg().add(1).sub(hz).sub(rh.fma(rh, z.neg()).mul(0.5));
+            DoubleVector cos = cw.add(z.mul(z).fma(c, rh.mul(rl).neg()).add(corr));
+            LongVector qi = qd.reinterpretAsLongs().add(shift);
+            VectorMask<Double> odd = qi.and(1L).compare(VectorOperators.NE, 0L).cast(DoubleLanes.S);
+            // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q.
+            LongVector sign = qi.and(2L).lanewise(VectorOperators.LSHL, 62);
+            DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
+            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign).
+            y.blend(v, v.abs().compare(VectorOperators.LT, shift == 0 ? SIN_TINY : 0)).intoArray(o, op + i);
+            if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
+        }
+    }
+
+    /**
+     * The scalar definition (0 exp, 1 sin, 2 cos) for the lanes of one vector with |x| beyond limit
+     * (or NaN); x holds the vector's arguments (o may be the input array, already overwritten).
+     */
+    private static void patch(int fn, double[] x, double[] o, int op, double limit) {
+        for (int j = 0; j < L; j++) {
+            double v = x[j];
+            if (!(Math.abs(v) <= limit)) o[op + j] = fn == 0 ? Math.exp(v) : fn == 1 ? Math.sin(v) : Math.cos(v);
+        }
+    }
+
+    /**
+     * o[op + i] = tanh x for i &lt; n: sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's
+     * formula): no overflow, no cancellation near 0. e carries its last rounding error and the
+     * quotient is compensated (double-double steps). Two loops per block: one loop doing all of it
+     * exceeded C2's node-count cutoff.
+     */
+    static void tanh(double[] x, int xp, double[] o, int op, int n) {
+        // Scratch, not o: o may be x itself.
+        double[] e = new double[Math.min(n, BLOCK)];
+        double[] el = new double[e.length];
+        for (int b = 0; b < n; b += BLOCK) {
+            int m = Math.min(BLOCK, n - b);
+            expm1OfMinusTwiceAbs(x, xp + b, e, el, m);
+            tanhFromExpm1(x, xp + b, o, op + b, e, el, m);
+        }
+    }
+
+    private static final int BLOCK = 512;
+
+    /** e + el = expm1(−2|x|) (clamped at −40, where it is −1), el the last rounding's error. */
+    private static void expm1OfMinusTwiceAbs(double[] x, int xp, double[] eOut, double[] elOut, int m) {
+        for (int i = 0; i < m; i += L) {
+            // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).abs().mul(-2).max(-40);
+            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            DoubleVector k = kd.sub(MAGIC);
+            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+            DoubleVector u = r.fma(T13, T12).fma(r, T11).fma(r, T10).fma(r, T9).fma(r, T8).fma(r, T7).fma(r, T6)
+                    .fma(r, T5).fma(r, T4).fma(r, T3).fma(r, T2);
+            DoubleVector p = r.mul(r).fma(u, r);
+            // e = 2ⁿ·expm1(r) + (2ⁿ − 1); sm1 − e is exact (both lie within a factor 2).
+            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            DoubleVector sm1 = scale.sub(1);
+            DoubleVector ev = scale.fma(p, sm1);
+            scale.fma(p, sm1.sub(ev)).intoArray(elOut, i);
+            ev.intoArray(eOut, i);
+        }
+    }
+
+    /** o = sign(x)·|(e + el)/(2 + e + el)|: the quotient plus its exact remainder's correction. */
+    private static void tanhFromExpm1(double[] x, int xp, double[] o, int op, double[] eIn, double[] elIn, int m) {
+        for (int i = 0; i < m; i += L) {
+            DoubleVector e = DoubleVector.fromArray(DoubleLanes.S, eIn, i);
+            DoubleVector el = DoubleVector.fromArray(DoubleLanes.S, elIn, i);
+            DoubleVector d = e.add(2);
+            DoubleVector dl = d.neg().add(2).add(e).add(el);
+            DoubleVector t = e.div(d);
+            DoubleVector rem = t.neg().fma(d, e);
+            DoubleVector y = rem.add(el).sub(t.mul(dl)).div(d).add(t).abs();
+            LongVector sign = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).reinterpretAsLongs().and(Long.MIN_VALUE);
+            y.reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(o, op + i);
+        }
+    }
+
+    // fdlibm's minimax coefficients for sin and cos on [−π/4, π/4].
+    private static final DoubleVector S1 = v(-0x1.5555555555549p-3);
+    private static final DoubleVector S2 = v(0x1.111111110f8a6p-7);
+    private static final DoubleVector S3 = v(-0x1.a01a019c161d5p-13);
+    private static final DoubleVector S4 = v(0x1.71de357b1fe7dp-19);
+    private static final DoubleVector S5 = v(-0x1.ae5e68a2b9cebp-26);
+    private static final DoubleVector S6 = v(0x1.5d93a5acfd57cp-33);
+    private static final DoubleVector C1 = v(0x1.555555555554cp-5);
+    private static final DoubleVector C2 = v(-0x1.6c16c16c15177p-10);
+    private static final DoubleVector C3 = v(0x1.a01a019cb159p-16);
+    private static final DoubleVector C4 = v(-0x1.27e4f809c52adp-22);
+    private static final DoubleVector C5 = v(0x1.1ee9ebdb4b1c4p-29);
+    private static final DoubleVector C6 = v(-0x1.8fae9be8838d4p-37);
+
+    // 1/2! … 1/13!: Taylor coefficients of (eʳ − 1 − r)/r²; |r| ≤ ln2/2 leaves under 2⁻⁵⁷ out.
+    private static final DoubleVector T2 = v(1 / 2.0);
+    private static final DoubleVector T3 = v(1 / 6.0);
+    private static final DoubleVector T4 = v(1 / 24.0);
+    private static final DoubleVector T5 = v(1 / 120.0);
+    private static final DoubleVector T6 = v(1 / 720.0);
+    private static final DoubleVector T7 = v(1 / 5040.0);
+    private static final DoubleVector T8 = v(1 / 40320.0);
+    private static final DoubleVector T9 = v(1 / 362880.0);
+    private static final DoubleVector T10 = v(1 / 3628800.0);
+    private static final DoubleVector T11 = v(1 / 39916800.0);
+    private static final DoubleVector T12 = v(1 / 479001600.0);
+    private static final DoubleVector T13 = v(1 / 6227020800.0);
+    private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
+    private static final DoubleVector NEG_LN2_LO = v(-LN2_LO);
+    private static final DoubleVector NEG_PIO2_1 = v(-PIO2_1);
+    private static final DoubleVector NEG_PIO2_3 = v(-PIO2_3);
+
+    // Constants as typed vectors: fewer IR nodes than a broadcast per use.
+    private static DoubleVector v(double c) {
+        return DoubleVector.broadcast(DoubleLanes.S, c);
+    }
+}

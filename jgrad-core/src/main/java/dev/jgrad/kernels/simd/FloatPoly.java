@@ -1,0 +1,148 @@
+package dev.jgrad.kernels.simd;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * float32 eˣ, sin, cos and tanh as polynomials in float lanes, from exact IEEE operations only (see
+ * {@link DoublePoly} for why: the library's lanewise EXP/SIN/… change their last bits once C2
+ * compiles them). Within 1 float ulp of the correctly rounded result (measured on 10M arguments)
+ * on the range each {@code *_LIMIT} states; callers send lanes beyond it (NaN, ±∞, overflow and
+ * subnormal results, huge angles) to the scalar definition. Every function stays small enough for
+ * C2 to inline whole into its loop (a call left out boxes every vector).
+ */
+final class FloatPoly {
+    private FloatPoly() {
+    }
+
+    /** |x| up to which {@link #exp} is valid: 2ⁿ and the result stay normal floats. */
+    static final float EXP_LIMIT = 87f;
+
+    /** 1.5·2²³: adding it rounds to an integer held in the low mantissa bits. */
+    private static final float MAGIC = 0x1.8p23f;
+    private static final float LOG2E = 1.44269504f;
+    // ln 2 split so that n·LN2_HI is exact for |n| < 2⁸.
+    private static final float LN2_HI = 0.693145751953125f;
+    private static final float LN2_LO = 1.428606765330187045e-06f;
+
+    /** True when every lane satisfies |x| ≤ limit (NaN fails). */
+    static boolean within(FloatVector x, float limit) {
+        return x.abs().compare(VectorOperators.LE, limit).allTrue();
+    }
+
+    /** eˣ for |x| ≤ {@link #EXP_LIMIT}: eʳ·2ⁿ with r = x − n·ln 2, |r| ≤ ln2/2, Taylor to r⁷. */
+    static FloatVector exp(FloatVector x) {
+        FloatVector kd = x.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
+        FloatVector u = r.fma(1 / 5040f, 1 / 720f).fma(r, r.broadcast(1 / 120f))
+                .fma(r, r.broadcast(1 / 24f)).fma(r, r.broadcast(1 / 6f)).fma(r, r.broadcast(0.5f));
+        FloatVector p = r.mul(r).fma(u, r).add(1);
+        // 2ⁿ: n sits in kd's low bits; move n + 127 into the exponent field.
+        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
+    }
+
+    /** |x| up to which {@link #sin}/{@link #cos} reduce exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
+    static final float TRIG_LIMIT = 12000f;
+
+    private static final float TWO_OVER_PI = 0.63661977f;
+    // −π/2 = −(A + B + C + D + E): A..D have at most 11 significant bits, so q·A..q·D are exact for
+    // q < 2¹³ and each subtraction is exact once its result is small; E is the float tail.
+    private static final FloatVector NEG_PIO2_A = v(-0x1.92p0f);
+    private static final FloatVector NEG_PIO2_B = v(-0x1.fb4p-12f);
+    private static final FloatVector NEG_PIO2_C = v(-0x1.444p-24f);
+    private static final FloatVector NEG_PIO2_D = v(-0x1.68cp-39f);
+    private static final FloatVector NEG_PIO2_E = v(-0x1.1a6264p-54f);
+    // FreeBSD's k_sinf/k_cosf minimax coefficients on [−π/4, π/4] (errors 2⁻³⁷·⁵ and 2⁻³⁴·¹).
+    private static final FloatVector S1 = v(-0.16666666641626524f);
+    private static final FloatVector S2 = v(0.008333329385889463f);
+    private static final FloatVector S3 = v(-0.00019839334836096632f);
+    private static final FloatVector S4 = v(2.718311493989822e-06f);
+    private static final FloatVector C0 = v(-0.499999997251031f);
+    private static final FloatVector C1 = v(0.04166662332373906f);
+    private static final FloatVector C2 = v(-0.001388676377460993f);
+    private static final FloatVector C3 = v(2.439044879627741e-05f);
+    private static final FloatVector ONE = v(1f);
+    /** Below this |x|, sin x rounds to x (and keeps the sign of −0). */
+    private static final float SIN_TINY = 0x1p-12f;
+
+    // Constants as typed vectors: fewer IR nodes than a broadcast per use, which keeps the whole
+    // function under C2's inlining node cutoff (a call left out boxes every vector).
+    private static FloatVector v(float c) {
+        return FloatVector.broadcast(FloatLanes.S, c);
+    }
+
+    /** sin x for |x| ≤ {@link #TRIG_LIMIT}; sin keeps tiny x (and −0) as x. */
+    static FloatVector sin(FloatVector x) {
+        return quadrant(x, 0).blend(x, x.abs().compare(VectorOperators.LT, SIN_TINY));
+    }
+
+    /** cos x for |x| ≤ {@link #TRIG_LIMIT}: sin of the next quadrant. */
+    static FloatVector cos(FloatVector x) {
+        return quadrant(x, 1);
+    }
+
+    /** sin(x + shift·π/2): x = q·π/2 + r + rl, then the sin or cos polynomial picked by q + shift mod 4. */
+    private static FloatVector quadrant(FloatVector x, int shift) {
+        FloatVector kd = x.fma(TWO_OVER_PI, MAGIC);
+        FloatVector q = kd.sub(MAGIC);
+        // x − q·A − q·B is exact (short parts, q < 2¹³); the rest, q·(C + D + E), goes into
+        // r + rl: r rounds once, rl is what that lost (r2 − r is exact) minus q·(D + E). rl matters
+        // where x is near a multiple of π/2 (tiny sin r) and where r rounds; cos r ≥ ½ needs no rl.
+        FloatVector r2 = q.fma(NEG_PIO2_B, q.fma(NEG_PIO2_A, x));
+        FloatVector r = q.fma(NEG_PIO2_C, r2);
+        FloatVector rl = q.fma(NEG_PIO2_E, q.fma(NEG_PIO2_D, q.fma(NEG_PIO2_C, r2.sub(r))));
+        FloatVector z = r.mul(r);
+        FloatVector sin = r.mul(z).fma(z.fma(S4, S3).fma(z, S2).fma(z, S1), rl).add(r);
+        FloatVector cos = z.fma(z.fma(C3, C2).fma(z, C1).fma(z, C0), ONE);
+        return select(sin, cos, kd, shift);
+    }
+
+    /** sin or cos by bit 0 of q + shift (kd = q + MAGIC), negated when bit 1 is set. */
+    private static FloatVector select(FloatVector sin, FloatVector cos, FloatVector kd, int shift) {
+        IntVector qi = kd.reinterpretAsInts().add(shift);
+        VectorMask<Float> odd = qi.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
+        IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
+        return sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    }
+
+    // Taylor coefficients of (eʳ − 1 − r)/r², 1/2! … 1/9!: |r| ≤ ln2/2 leaves under 2⁻³⁰ out.
+    private static final FloatVector E2 = v(1 / 2f);
+    private static final FloatVector E3 = v(1 / 6f);
+    private static final FloatVector E4 = v(1 / 24f);
+    private static final FloatVector E5 = v(1 / 120f);
+    private static final FloatVector E6 = v(1 / 720f);
+    private static final FloatVector E7 = v(1 / 5040f);
+    private static final FloatVector E8 = v(1 / 40320f);
+    private static final FloatVector E9 = v(1 / 362880f);
+    private static final FloatVector NEG_LN2_HI = v(-LN2_HI);
+    private static final FloatVector NEG_LN2_LO = v(-LN2_LO);
+
+    /**
+     * tanh x = sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's formula): e carries
+     * its last rounding error and the quotient is compensated, which keeps the result within 1 float ulp.
+     */
+    static FloatVector tanh(FloatVector x) {
+        // Beyond |x| = 10, tanh rounds to ±1 in float; the clamp keeps 2ⁿ normal (NaN passes through).
+        FloatVector m = x.abs().mul(-2f).max(-20f);
+        FloatVector kd = m.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
+        FloatVector u = r.fma(E9, E8).fma(r, E7).fma(r, E6).fma(r, E5).fma(r, E4).fma(r, E3).fma(r, E2);
+        FloatVector p = r.mul(r).fma(u, r);
+        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector sm1 = scale.sub(ONE);
+        FloatVector e = scale.fma(p, sm1);
+        // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
+        FloatVector el = scale.fma(p, sm1.sub(e));
+        FloatVector d = e.add(2f);
+        FloatVector dl = d.neg().add(2f).add(e).add(el);
+        FloatVector t = e.div(d);
+        FloatVector rem = t.neg().fma(d, e);
+        FloatVector y = rem.add(el).sub(t.mul(dl)).div(d).add(t).abs();
+        return y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    }
+}
