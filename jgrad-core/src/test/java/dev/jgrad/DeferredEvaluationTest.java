@@ -20,10 +20,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Deferred element-wise evaluation gives what op-by-op evaluation gives: every computation here
  * runs twice in one JVM, once with deferral on (threshold 1,000 elements) and once off, and the
- * element arrays must be identical — bit for bit with the scalar kernels and for the exact
- * functions; the vector library's transcendentals (sin, exp, tanh, …) return results that differ by
- * up to their ulp bound between an interpreted and a JIT-compiled call, so with the SIMD kernels
- * expressions containing them are compared to that bound. Sizes cross the evaluator's chunk
+ * element arrays must be identical — bit for bit with the scalar kernels, and with the SIMD kernels
+ * for everything built from exact operations and jgrad's own exp/sin/cos/tanh (the chain); the
+ * vector library's remaining transcendentals (expm1, log, log1p, tan and what is built on them)
+ * may return a last bit different before and after JIT compilation, so expressions containing them
+ * are compared to their ulp bound. Sizes cross the evaluator's chunk
  * boundaries and its thread split; the test also checks that deferral really happened.
  */
 class DeferredEvaluationTest {
@@ -39,7 +40,7 @@ class DeferredEvaluationTest {
         }
     }
 
-    /** Bit-exact, or within a few ulp when transcendentals of the vector library are involved. */
+    /** Bit-exact, or within a few ulp when the vector library's transcendentals are involved. */
     private static void assertSameBothWays(Function<Tensor, Tensor> f, Tensor x, boolean transcendental) {
         double[] off = run(false, f, x);
         double[] on = run(true, f, x);
@@ -74,7 +75,7 @@ class DeferredEvaluationTest {
         } finally {
             Deferred.setMinElements(previous);
         }
-        assertSameBothWays(DeferredEvaluationTest::chain, x, true);
+        assertSameBothWays(DeferredEvaluationTest::chain, x, false);
     }
 
     @ParameterizedTest
@@ -84,7 +85,7 @@ class DeferredEvaluationTest {
             Tensor leaf = x.detach().requiresGrad(true);
             chain(leaf).sum().backward();
             return leaf.grad();
-        }, input(dtype, N), true);
+        }, input(dtype, N), false);
     }
 
     @ParameterizedTest
@@ -94,7 +95,7 @@ class DeferredEvaluationTest {
             try (ForwardMode fwd = ForwardMode.begin()) {
                 return fwd.tangentOf(chain(fwd.dual(x, x.cos())));
             }
-        }, input(dtype, N), true);
+        }, input(dtype, N), false);
     }
 
     @ParameterizedTest
@@ -134,7 +135,7 @@ class DeferredEvaluationTest {
                 sum = sum.add(e.mul(i).evaluate());
             }
             return sum;
-        }, x, true);
+        }, x, false);
         // Longer than one expression may grow: the operands are computed part of the way.
         assertSameBothWays(t -> {
             Tensor y = t;
@@ -142,7 +143,7 @@ class DeferredEvaluationTest {
                 y = y.mul(0.99).add(t.sin());
             }
             return y;
-        }, x, true);
+        }, x, false);
         // a·a·a…: a DAG with sharing at every level is evaluated once per distinct node.
         assertSameBothWays(t -> {
             Tensor y = t.mul(0.5);
@@ -150,14 +151,14 @@ class DeferredEvaluationTest {
                 y = y.mul(y).add(0.1);
             }
             return y;
-        }, x, true);
+        }, x, false);
     }
 
     @Test
     void viewsReductionsAndMatmulOfDeferredArrays() {
         Tensor x = input(DType.FLOAT32, 600 * 500).reshape(600, 500);
-        assertSameBothWays(t -> t.exp().transpose(0, 1).sum(1), x, true);
-        assertSameBothWays(t -> t.tanh().slice(0, 3, 400, 2).matmul(t.sin().transpose(0, 1).slice(0, 0, 500, 1)), x, true);
+        assertSameBothWays(t -> t.exp().transpose(0, 1).sum(1), x, false);
+        assertSameBothWays(t -> t.tanh().slice(0, 3, 400, 2).matmul(t.sin().transpose(0, 1).slice(0, 0, 500, 1)), x, false);
     }
 
     @Test
