@@ -56,7 +56,21 @@ final class Packing {
 
     /** Packs B[0..depth, 0..cols) read at {@code off + p·rs + j·cs} into {@code nr}-column panels. */
     static void packB(float[] b, int off, int rs, int cs, int depth, int cols, int nr, float[] dst) {
-        for (int j0 = 0, base = 0; j0 < cols; j0 += nr, base += nr * depth) {
+        int j0 = 0;
+        if (cs == 1 && nr == 2 * F.length()) {
+            // Row by row across all full panels: B's rows are read in order (panel by panel, each step
+            // jumped a row ahead: a new cache line and, for wide B, a new page every time).
+            int full = cols / nr * nr;
+            int l = F.length();
+            for (int p = 0; p < depth; p++) {
+                for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
+                    FloatVector.fromArray(F, b, s + j).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, s + j + l).intoArray(dst, d + l);
+                }
+            }
+            j0 = full;
+        }
+        for (int base = j0 * depth; j0 < cols; j0 += nr, base += nr * depth) {
             int w = Math.min(nr, cols - j0);
             int src = off + j0 * cs;
             if (w < nr) {
@@ -117,7 +131,21 @@ final class Packing {
 
     /** {@link #packB(float[], int, int, int, int, int, int, float[])} for float64. */
     static void packB(double[] b, int off, int rs, int cs, int depth, int cols, int nr, double[] dst) {
-        for (int j0 = 0, base = 0; j0 < cols; j0 += nr, base += nr * depth) {
+        int j0 = 0;
+        if (cs == 1 && nr == 2 * D.length()) {
+            // Row by row across all full panels: B's rows are read in order (panel by panel, each step
+            // jumped a row ahead: a new cache line and, for wide B, a new page every time).
+            int full = cols / nr * nr;
+            int l = D.length();
+            for (int p = 0; p < depth; p++) {
+                for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
+                    DoubleVector.fromArray(D, b, s + j).intoArray(dst, d);
+                    DoubleVector.fromArray(D, b, s + j + l).intoArray(dst, d + l);
+                }
+            }
+            j0 = full;
+        }
+        for (int base = j0 * depth; j0 < cols; j0 += nr, base += nr * depth) {
             int w = Math.min(nr, cols - j0);
             int src = off + j0 * cs;
             if (w < nr) {
@@ -142,6 +170,42 @@ final class Packing {
                         dst[d] = b[s];
                     }
                 }
+            }
+        }
+    }
+
+    /** C[i][j] (=|+=) tile[i·ldt + j] for i < h, j < w: the part of an edge tile that lies inside C. */
+    static void copyOut(float[] tile, int ldt, float[] c, int ci, int ldc, boolean add, int h, int w) {
+        for (int i = 0; i < h; i++) {
+            for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
+                c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+            }
+        }
+    }
+
+    /** {@link #copyOut(float[], int, float[], int, int, boolean, int, int)} for float64. */
+    static void copyOut(double[] tile, int ldt, double[] c, int ci, int ldc, boolean add, int h, int w) {
+        for (int i = 0; i < h; i++) {
+            for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
+                c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+            }
+        }
+    }
+
+    /** {@code dst[dOff + j·rows + i] = src[i·cols + j]}: the dense rows × cols matrix transposed. */
+    static void transpose(float[] src, int rows, int cols, float[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, s = i * cols, d = dOff + i; j < cols; j++, s++, d += rows) {
+                dst[d] = src[s];
+            }
+        }
+    }
+
+    /** {@link #transpose(float[], int, int, float[], int)} for float64. */
+    static void transpose(double[] src, int rows, int cols, double[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, s = i * cols, d = dOff + i; j < cols; j++, s++, d += rows) {
+                dst[d] = src[s];
             }
         }
     }
