@@ -37,6 +37,20 @@ final class Packing {
                     FloatVector.fromArray(F4, a, src + p * cs).intoArray(dst, base + p * 4);
                 }
                 continue;
+            } else if (mr == 4 && cs == 1) {
+                // Row-major A: four row streams indexed linearly in p, so the JIT hoists their bounds
+                // checks (the strided loop below kept four per element: a sixth of a 64³ float64 product).
+                int s1 = src + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0; p < depth; p++) {
+                    int d = base + 4 * p;
+                    dst[d] = a[src + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
+                }
+                continue;
             } else if (mr == 4 && Math.abs(cs) <= Math.abs(rs)) {
                 for (int p = 0, s = src, d = base; p < depth; p++, s += cs, d += 4) {
                     dst[d] = a[s];
@@ -110,6 +124,20 @@ final class Packing {
             } else if (mr == 4 && rs == 1) {
                 for (int p = 0; p < depth; p++) {
                     DoubleVector.fromArray(D4, a, src + p * cs).intoArray(dst, base + p * 4);
+                }
+                continue;
+            } else if (mr == 4 && cs == 1) {
+                // Row-major A: four row streams indexed linearly in p, so the JIT hoists their bounds
+                // checks (the strided loop below kept four per element: a sixth of a 64³ float64 product).
+                int s1 = src + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0; p < depth; p++) {
+                    int d = base + 4 * p;
+                    dst[d] = a[src + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
                 }
                 continue;
             } else if (mr == 4 && Math.abs(cs) <= Math.abs(rs)) {
