@@ -18,6 +18,9 @@ import java.util.Arrays;
 final class Packing {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** The micro-kernels' panel widths (two vectors) as constants, so the JIT can hoist bounds checks. */
+    private static final int F_NR = 2 * F.length();
+    private static final int D_NR = 2 * D.length();
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
@@ -101,6 +104,22 @@ final class Packing {
                 for (int p = 0; p < depth; p++) {
                     for (int j = 0, s = src + p * rs, d = base + p * nr; j < w; j++, s += cs) {
                         dst[d + j] = b[s];
+                    }
+                }
+            } else if (rs == 1 && w % 4 == 0 && nr == F_NR) {
+                // B read transposed (Wᵀ in G·Wᵀ): four columns at a time, each read along its contiguous
+                // depth and indexed linearly in p, so the bounds checks leave the loop.
+                for (int j = 0; j < w; j += 4) {
+                    int s0 = src + j * cs;
+                    int s1 = s0 + cs;
+                    int s2 = s1 + cs;
+                    int s3 = s2 + cs;
+                    for (int p = 0; p < depth; p++) {
+                        int d = base + p * F_NR + j;
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
                     }
                 }
             } else {
@@ -190,6 +209,20 @@ final class Packing {
                 for (int p = 0; p < depth; p++) {
                     for (int j = 0, s = src + p * rs, d = base + p * nr; j < w; j++, s += cs) {
                         dst[d + j] = b[s];
+                    }
+                }
+            } else if (rs == 1 && w % 4 == 0 && nr == D_NR) {
+                for (int j = 0; j < w; j += 4) {
+                    int s0 = src + j * cs;
+                    int s1 = s0 + cs;
+                    int s2 = s1 + cs;
+                    int s3 = s2 + cs;
+                    for (int p = 0; p < depth; p++) {
+                        int d = base + p * D_NR + j;
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
                     }
                 }
             } else {
