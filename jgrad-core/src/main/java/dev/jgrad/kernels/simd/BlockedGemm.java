@@ -4,7 +4,8 @@ package dev.jgrad.kernels.simd;
  * The GotoBLAS/BLIS loop nest around a register-tiled micro-kernel, shared by both dtypes: B is
  * packed kc × nc at a time, A mc × kc at a time, and every {@code mr × nr} tile of C is computed
  * by the dtype's micro-kernel from one A and one B micro-panel (kc deep). One instance per
- * thread: it owns the packing buffers.
+ * thread: it owns the packing buffers. Block sizes are balanced: {@code k = 784} runs as four
+ * depth blocks of 196, not three of 256 and a thin one of 16 that costs a full pass over C.
  */
 abstract class BlockedGemm {
     final int mr;
@@ -26,36 +27,42 @@ abstract class BlockedGemm {
      * offsets and strides set by the caller; m, n ≥ 1 and k ≥ 1.
      */
     final void run(int aOff, int ars, int acs, int bOff, int brs, int bcs, int cOff, int ldc, int m, int k, int n) {
-        int kcMax = Math.min(kc, k);
-        ensureCapacity(roundUp(Math.min(mc, m), mr) * kcMax, roundUp(Math.min(nc, n), nr) * kcMax);
-        for (int jc = 0; jc < n; jc += nc) {
-            int ncb = Math.min(nc, n - jc);
-            for (int pc = 0; pc < k; pc += kc) {
-                int kcb = Math.min(kc, k - pc);
+        int kcb0 = balanced(k, kc, 1);
+        int ncb0 = balanced(n, nc, nr);
+        int mcb0 = balanced(m, mc, mr);
+        ensureCapacity(roundUp(mcb0, mr) * kcb0, roundUp(ncb0, nr) * kcb0);
+        for (int jc = 0; jc < n; jc += ncb0) {
+            int ncb = Math.min(ncb0, n - jc);
+            for (int pc = 0; pc < k; pc += kcb0) {
+                int kcb = Math.min(kcb0, k - pc);
                 packB(bOff + pc * brs + jc * bcs, brs, bcs, kcb, ncb);
-                for (int ic = 0; ic < m; ic += mc) {
-                    int mcb = Math.min(mc, m - ic);
+                // The first depth block overwrites C, the later ones add to it.
+                boolean add = pc > 0;
+                for (int ic = 0; ic < m; ic += mcb0) {
+                    int mcb = Math.min(mcb0, m - ic);
                     packA(aOff + ic * ars + pc * acs, ars, acs, mcb, kcb);
-                    // The first depth block overwrites C, the later ones add to it.
-                    boolean add = pc > 0;
-                    // A row of tiles at a time: the A micro-panel stays in L1 and C is written along its
-                    // rows; going down a column of tiles instead measured 10–40 % slower at n = 1024
-                    // (probably C rows a power-of-two stride apart sharing cache sets).
+                    // A row of tiles at a time: the A rows stay in L1 and C is written along its rows;
+                    // going down a column of tiles instead measured 15–35 % slower at n = 1024 (C rows a
+                    // power-of-two stride apart), and no faster at n = 256.
                     for (int ir = 0; ir < mcb; ir += mr) {
                         int h = Math.min(mr, mcb - ir);
                         for (int jr = 0; jr < ncb; jr += nr) {
-                            int w = Math.min(nr, ncb - jr);
                             int c = cOff + (ic + ir) * ldc + jc + jr;
-                            if (h == mr && w == nr) {
-                                tile(kcb, ir * kcb, jr * kcb, c, ldc, add);
-                            } else {
-                                edgeTile(kcb, ir * kcb, jr * kcb, c, ldc, add, h, w);
-                            }
+                            tile(kcb, ir * kcb, jr * kcb, c, ldc, add, h, Math.min(nr, ncb - jr));
                         }
                     }
                 }
             }
         }
+    }
+
+    /** Block length ≤ max (a multiple of {@code unit} when split) that cuts {@code total} into equal blocks. */
+    static int balanced(int total, int max, int unit) {
+        if (total <= max) {
+            return total;
+        }
+        int blocks = (total + max - 1) / max;
+        return roundUp((total + blocks - 1) / blocks, unit);
     }
 
     static int roundUp(int x, int to) {
@@ -69,9 +76,9 @@ abstract class BlockedGemm {
 
     abstract void packB(int off, int rs, int cs, int depth, int cols);
 
-    /** One full {@code mr × nr} tile: C (=|+=) packedA[aAt..]·packedB[bAt..] over {@code depth}. */
-    abstract void tile(int depth, int aAt, int bAt, int c, int ldc, boolean add);
-
-    /** A partial tile ({@code h ≤ mr} rows, {@code w ≤ nr} columns) at the bottom or right edge of C. */
-    abstract void edgeTile(int depth, int aAt, int bAt, int c, int ldc, boolean add, int h, int w);
+    /**
+     * One tile of {@code h ≤ mr} rows and {@code w ≤ nr} columns of C (at {@code c}):
+     * C (=|+=) packedA[aAt..]·packedB[bAt..] over {@code depth}.
+     */
+    abstract void tile(int depth, int aAt, int bAt, int c, int ldc, boolean add, int h, int w);
 }

@@ -6,8 +6,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * float32 blocked matrix product: micro-kernel of 4 rows × 2 vectors (4×16 on AVX2), one FMA
  * per accumulator per depth step; accumulates in float32, as BLAS sgemm does. A 6-row tile ran at
- * half this speed under C2 here (12 accumulators + 2 B vectors + 6 broadcasts spill past the 16
- * vector registers); 4 rows reach the FMA peak.
+ * half this speed under C2 here: it schedules the A broadcasts ahead of their FMAs, which needs
+ * 17 vector registers, and the spilled accumulator's store/reload chain sets the pace.
  */
 final class GemmF32 extends BlockedGemm {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
@@ -62,28 +62,22 @@ final class GemmF32 extends BlockedGemm {
     }
 
     @Override
-    void tile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add) {
-        kernel(depth, packedA, aAt, packedB, bAt, c, cAt, ldc, add);
+    void tile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add, int h, int w) {
+        kernel(depth, packedA, aAt, packedB, bAt, c, cAt, ldc, add, h, w, edge);
     }
 
-    @Override
-    void edgeTile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add, int h, int w) {
-        // Packed panels are zero-padded, so the full tile is computed into a scratch tile and only h × w copied out.
-        kernel(depth, packedA, aAt, packedB, bAt, edge, 0, NR, false);
-        for (int i = 0; i < h; i++) {
-            for (int j = 0, ci = cAt + i * ldc, ei = i * NR; j < w; j++) {
-                c[ci + j] = add ? c[ci + j] + edge[ei + j] : edge[ei + j];
-            }
-        }
-    }
-
-    /** The 4 × 2-vector register tile: C[4][NR] (=|+=) Σ_p A[p][0..4) ⊗ B[p][0..NR). */
-    static void kernel(int depth, float[] pa, int ai, float[] pb, int bi, float[] c, int ci, int ldc, boolean add) {
+    /**
+     * The 4 × 2-vector register tile: C[i][j] (=|+=) Σ_p A[ai + p·MR + i]·B[bi + p·NR + j] for i < h,
+     * j < w ({@code edge}: an MR × NR scratch tile). Indices linear in p, one for A and one for B,
+     * let the JIT hoist the bounds checks and address A's four values off one register (four row
+     * streams cost an add and a sign extension each per step: 20 % slower at n = 1024).
+     */
+    static void kernel(int depth, float[] pa, int ai, float[] pb, int bi,
+                       float[] c, int ci, int ldc, boolean add, int h, int w, float[] edge) {
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
         FloatVector c30 = FloatVector.zero(S), c31 = FloatVector.zero(S);
-        // Indices linear in p let the JIT hoist the bounds checks out of the loop.
         for (int p = 0; p < depth; p++) {
             int bp = bi + p * NR;
             int ap = ai + p * MR;
@@ -102,18 +96,33 @@ final class GemmF32 extends BlockedGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, c, ci, add);
-        store(c10, c11, c, ci + ldc, add);
-        store(c20, c21, c, ci + 2 * ldc, add);
-        store(c30, c31, c, ci + 3 * ldc, add);
-    }
-
-    private static void store(FloatVector v0, FloatVector v1, float[] c, int at, boolean add) {
-        if (add) {
-            v0 = v0.add(FloatVector.fromArray(S, c, at));
-            v1 = v1.add(FloatVector.fromArray(S, c, at + L));
+        // No helper methods below: a call with vector arguments that the JIT leaves out of line (as it
+        // does for a branch that was cold while profiling) boxes every accumulator, 10× slower.
+        boolean full = h == MR && w == NR;
+        float[] out = full ? c : edge;
+        int o = full ? ci : 0;
+        int ld = full ? ldc : NR;
+        if (full && add) {
+            c00 = c00.add(FloatVector.fromArray(S, c, o));
+            c01 = c01.add(FloatVector.fromArray(S, c, o + L));
+            c10 = c10.add(FloatVector.fromArray(S, c, o + ld));
+            c11 = c11.add(FloatVector.fromArray(S, c, o + ld + L));
+            c20 = c20.add(FloatVector.fromArray(S, c, o + 2 * ld));
+            c21 = c21.add(FloatVector.fromArray(S, c, o + 2 * ld + L));
+            c30 = c30.add(FloatVector.fromArray(S, c, o + 3 * ld));
+            c31 = c31.add(FloatVector.fromArray(S, c, o + 3 * ld + L));
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+        if (!full) {
+            // Edge tile: whole vectors went to the scratch tile; only its h × w part is C's.
+            Packing.copyOut(edge, NR, c, ci, ldc, add, h, w);
+        }
     }
 }

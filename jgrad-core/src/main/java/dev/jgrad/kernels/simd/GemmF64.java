@@ -4,8 +4,8 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float64 blocked matrix product: micro-kernel of 4 rows × 2 vectors (4×8 on AVX2, at the
- * FMA peak here; more rows spill registers under C2), one FMA per accumulator per depth step.
+ * float64 blocked matrix product: micro-kernel of 4 rows × 2 vectors (4×8 on AVX2), one FMA per
+ * accumulator per depth step; more rows spill registers under C2 (see {@link GemmF32}).
  */
 final class GemmF64 extends BlockedGemm {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -60,28 +60,22 @@ final class GemmF64 extends BlockedGemm {
     }
 
     @Override
-    void tile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add) {
-        kernel(depth, packedA, aAt, packedB, bAt, c, cAt, ldc, add);
+    void tile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add, int h, int w) {
+        kernel(depth, packedA, aAt, packedB, bAt, c, cAt, ldc, add, h, w, edge);
     }
 
-    @Override
-    void edgeTile(int depth, int aAt, int bAt, int cAt, int ldc, boolean add, int h, int w) {
-        // Packed panels are zero-padded, so the full tile is computed into a scratch tile and only h × w copied out.
-        kernel(depth, packedA, aAt, packedB, bAt, edge, 0, NR, false);
-        for (int i = 0; i < h; i++) {
-            for (int j = 0, ci = cAt + i * ldc, ei = i * NR; j < w; j++) {
-                c[ci + j] = add ? c[ci + j] + edge[ei + j] : edge[ei + j];
-            }
-        }
-    }
-
-    /** The 4 × 2-vector register tile: C[4][NR] (=|+=) Σ_p A[p][0..4) ⊗ B[p][0..NR). */
-    static void kernel(int depth, double[] pa, int ai, double[] pb, int bi, double[] c, int ci, int ldc, boolean add) {
+    /**
+     * The 4 × 2-vector register tile: C[i][j] (=|+=) Σ_p A[ai + p·MR + i]·B[bi + p·NR + j] for i < h,
+     * j < w ({@code edge}: an MR × NR scratch tile). Indices linear in p, one for A and one for B,
+     * let the JIT hoist the bounds checks and address A's four values off one register (four row
+     * streams cost an add and a sign extension each per step: 20 % slower at n = 1024).
+     */
+    static void kernel(int depth, double[] pa, int ai, double[] pb, int bi,
+                       double[] c, int ci, int ldc, boolean add, int h, int w, double[] edge) {
         DoubleVector c00 = DoubleVector.zero(S), c01 = DoubleVector.zero(S);
         DoubleVector c10 = DoubleVector.zero(S), c11 = DoubleVector.zero(S);
         DoubleVector c20 = DoubleVector.zero(S), c21 = DoubleVector.zero(S);
         DoubleVector c30 = DoubleVector.zero(S), c31 = DoubleVector.zero(S);
-        // Indices linear in p let the JIT hoist the bounds checks out of the loop.
         for (int p = 0; p < depth; p++) {
             int bp = bi + p * NR;
             int ap = ai + p * MR;
@@ -100,18 +94,33 @@ final class GemmF64 extends BlockedGemm {
             c30 = x.fma(b0, c30);
             c31 = x.fma(b1, c31);
         }
-        store(c00, c01, c, ci, add);
-        store(c10, c11, c, ci + ldc, add);
-        store(c20, c21, c, ci + 2 * ldc, add);
-        store(c30, c31, c, ci + 3 * ldc, add);
-    }
-
-    private static void store(DoubleVector v0, DoubleVector v1, double[] c, int at, boolean add) {
-        if (add) {
-            v0 = v0.add(DoubleVector.fromArray(S, c, at));
-            v1 = v1.add(DoubleVector.fromArray(S, c, at + L));
+        // No helper methods below: a call with vector arguments that the JIT leaves out of line (as it
+        // does for a branch that was cold while profiling) boxes every accumulator, 10× slower.
+        boolean full = h == MR && w == NR;
+        double[] out = full ? c : edge;
+        int o = full ? ci : 0;
+        int ld = full ? ldc : NR;
+        if (full && add) {
+            c00 = c00.add(DoubleVector.fromArray(S, c, o));
+            c01 = c01.add(DoubleVector.fromArray(S, c, o + L));
+            c10 = c10.add(DoubleVector.fromArray(S, c, o + ld));
+            c11 = c11.add(DoubleVector.fromArray(S, c, o + ld + L));
+            c20 = c20.add(DoubleVector.fromArray(S, c, o + 2 * ld));
+            c21 = c21.add(DoubleVector.fromArray(S, c, o + 2 * ld + L));
+            c30 = c30.add(DoubleVector.fromArray(S, c, o + 3 * ld));
+            c31 = c31.add(DoubleVector.fromArray(S, c, o + 3 * ld + L));
         }
-        v0.intoArray(c, at);
-        v1.intoArray(c, at + L);
+        c00.intoArray(out, o);
+        c01.intoArray(out, o + L);
+        c10.intoArray(out, o + ld);
+        c11.intoArray(out, o + ld + L);
+        c20.intoArray(out, o + 2 * ld);
+        c21.intoArray(out, o + 2 * ld + L);
+        c30.intoArray(out, o + 3 * ld);
+        c31.intoArray(out, o + 3 * ld + L);
+        if (!full) {
+            // Edge tile: whole vectors went to the scratch tile; only its h × w part is C's.
+            Packing.copyOut(edge, NR, c, ci, ldc, add, h, w);
+        }
     }
 }

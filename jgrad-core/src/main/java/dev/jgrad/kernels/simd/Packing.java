@@ -18,6 +18,9 @@ import java.util.Arrays;
 final class Packing {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
+    /** The micro-kernels' panel widths (two vectors) as constants, so the JIT can hoist bounds checks. */
+    private static final int F_NR = 2 * F.length();
+    private static final int D_NR = 2 * D.length();
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
@@ -35,6 +38,20 @@ final class Packing {
             } else if (mr == 4 && rs == 1) {
                 for (int p = 0; p < depth; p++) {
                     FloatVector.fromArray(F4, a, src + p * cs).intoArray(dst, base + p * 4);
+                }
+                continue;
+            } else if (mr == 4 && cs == 1) {
+                // Row-major A: four row streams indexed linearly in p, so the JIT hoists their bounds
+                // checks (the strided loop below kept four per element: a sixth of a 64³ float64 product).
+                int s1 = src + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0; p < depth; p++) {
+                    int d = base + 4 * p;
+                    dst[d] = a[src + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
                 }
                 continue;
             } else if (mr == 4 && Math.abs(cs) <= Math.abs(rs)) {
@@ -56,7 +73,21 @@ final class Packing {
 
     /** Packs B[0..depth, 0..cols) read at {@code off + p·rs + j·cs} into {@code nr}-column panels. */
     static void packB(float[] b, int off, int rs, int cs, int depth, int cols, int nr, float[] dst) {
-        for (int j0 = 0, base = 0; j0 < cols; j0 += nr, base += nr * depth) {
+        int j0 = 0;
+        if (cs == 1 && nr == 2 * F.length()) {
+            // Row by row across all full panels: B's rows are read in order (panel by panel, each step
+            // jumped a row ahead: a new cache line and, for wide B, a new page every time).
+            int full = cols / nr * nr;
+            int l = F.length();
+            for (int p = 0; p < depth; p++) {
+                for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
+                    FloatVector.fromArray(F, b, s + j).intoArray(dst, d);
+                    FloatVector.fromArray(F, b, s + j + l).intoArray(dst, d + l);
+                }
+            }
+            j0 = full;
+        }
+        for (int base = j0 * depth; j0 < cols; j0 += nr, base += nr * depth) {
             int w = Math.min(nr, cols - j0);
             int src = off + j0 * cs;
             if (w < nr) {
@@ -73,6 +104,22 @@ final class Packing {
                 for (int p = 0; p < depth; p++) {
                     for (int j = 0, s = src + p * rs, d = base + p * nr; j < w; j++, s += cs) {
                         dst[d + j] = b[s];
+                    }
+                }
+            } else if (rs == 1 && w % 4 == 0 && nr == F_NR) {
+                // B read transposed (Wᵀ in G·Wᵀ): four columns at a time, each read along its contiguous
+                // depth and indexed linearly in p, so the bounds checks leave the loop.
+                for (int j = 0; j < w; j += 4) {
+                    int s0 = src + j * cs;
+                    int s1 = s0 + cs;
+                    int s2 = s1 + cs;
+                    int s3 = s2 + cs;
+                    for (int p = 0; p < depth; p++) {
+                        int d = base + p * F_NR + j;
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
                     }
                 }
             } else {
@@ -98,6 +145,20 @@ final class Packing {
                     DoubleVector.fromArray(D4, a, src + p * cs).intoArray(dst, base + p * 4);
                 }
                 continue;
+            } else if (mr == 4 && cs == 1) {
+                // Row-major A: four row streams indexed linearly in p, so the JIT hoists their bounds
+                // checks (the strided loop below kept four per element: a sixth of a 64³ float64 product).
+                int s1 = src + rs;
+                int s2 = s1 + rs;
+                int s3 = s2 + rs;
+                for (int p = 0; p < depth; p++) {
+                    int d = base + 4 * p;
+                    dst[d] = a[src + p];
+                    dst[d + 1] = a[s1 + p];
+                    dst[d + 2] = a[s2 + p];
+                    dst[d + 3] = a[s3 + p];
+                }
+                continue;
             } else if (mr == 4 && Math.abs(cs) <= Math.abs(rs)) {
                 for (int p = 0, s = src, d = base; p < depth; p++, s += cs, d += 4) {
                     dst[d] = a[s];
@@ -117,7 +178,21 @@ final class Packing {
 
     /** {@link #packB(float[], int, int, int, int, int, int, float[])} for float64. */
     static void packB(double[] b, int off, int rs, int cs, int depth, int cols, int nr, double[] dst) {
-        for (int j0 = 0, base = 0; j0 < cols; j0 += nr, base += nr * depth) {
+        int j0 = 0;
+        if (cs == 1 && nr == 2 * D.length()) {
+            // Row by row across all full panels: B's rows are read in order (panel by panel, each step
+            // jumped a row ahead: a new cache line and, for wide B, a new page every time).
+            int full = cols / nr * nr;
+            int l = D.length();
+            for (int p = 0; p < depth; p++) {
+                for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
+                    DoubleVector.fromArray(D, b, s + j).intoArray(dst, d);
+                    DoubleVector.fromArray(D, b, s + j + l).intoArray(dst, d + l);
+                }
+            }
+            j0 = full;
+        }
+        for (int base = j0 * depth; j0 < cols; j0 += nr, base += nr * depth) {
             int w = Math.min(nr, cols - j0);
             int src = off + j0 * cs;
             if (w < nr) {
@@ -136,12 +211,62 @@ final class Packing {
                         dst[d + j] = b[s];
                     }
                 }
+            } else if (rs == 1 && w % 4 == 0 && nr == D_NR) {
+                for (int j = 0; j < w; j += 4) {
+                    int s0 = src + j * cs;
+                    int s1 = s0 + cs;
+                    int s2 = s1 + cs;
+                    int s3 = s2 + cs;
+                    for (int p = 0; p < depth; p++) {
+                        int d = base + p * D_NR + j;
+                        dst[d] = b[s0 + p];
+                        dst[d + 1] = b[s1 + p];
+                        dst[d + 2] = b[s2 + p];
+                        dst[d + 3] = b[s3 + p];
+                    }
+                }
             } else {
                 for (int j = 0; j < w; j++) {
                     for (int p = 0, s = src + j * cs, d = base + j; p < depth; p++, s += rs, d += nr) {
                         dst[d] = b[s];
                     }
                 }
+            }
+        }
+    }
+
+    /** C[i][j] (=|+=) tile[i·ldt + j] for i < h, j < w: the part of an edge tile that lies inside C. */
+    static void copyOut(float[] tile, int ldt, float[] c, int ci, int ldc, boolean add, int h, int w) {
+        for (int i = 0; i < h; i++) {
+            for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
+                c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+            }
+        }
+    }
+
+    /** {@link #copyOut(float[], int, float[], int, int, boolean, int, int)} for float64. */
+    static void copyOut(double[] tile, int ldt, double[] c, int ci, int ldc, boolean add, int h, int w) {
+        for (int i = 0; i < h; i++) {
+            for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
+                c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+            }
+        }
+    }
+
+    /** {@code dst[dOff + j·rows + i] = src[i·cols + j]}: the dense rows × cols matrix transposed. */
+    static void transpose(float[] src, int rows, int cols, float[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, s = i * cols, d = dOff + i; j < cols; j++, s++, d += rows) {
+                dst[d] = src[s];
+            }
+        }
+    }
+
+    /** {@link #transpose(float[], int, int, float[], int)} for float64. */
+    static void transpose(double[] src, int rows, int cols, double[] dst, int dOff) {
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0, s = i * cols, d = dOff + i; j < cols; j++, s++, d += rows) {
+                dst[d] = src[s];
             }
         }
     }
