@@ -205,9 +205,8 @@ final class DoubleLanes {
         return n;
     }
     private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
-        return i;
+        DoublePoly.expm1(x, xp, o, op, n);
+        return n;
     }
     private static int mapLog(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

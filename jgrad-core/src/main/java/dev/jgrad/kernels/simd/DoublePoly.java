@@ -63,6 +63,43 @@ final class DoublePoly {
     }
 
     /**
+     * o[op + i] = eˣ − 1 for i &lt; n: 2ⁿ·(eʳ − 1) + (2ⁿ − 1) as in {@link #exp}, with eʳ − 1 = ph + pl
+     * and the final sum compensated; x below −40 (where the result rounds to −1) is clamped.
+     */
+    static void expm1(double[] x, int xp, double[] o, int op, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = xv.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
+            DoubleVector v = xv.max(-40);
+            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            DoubleVector k = kd.sub(MAGIC);
+            // r + rl = x − n·ln 2: t is exact, r rounds once, rl is what it lost (t − r is exact).
+            DoubleVector t = k.fma(NEG_LN2_HI, v);
+            DoubleVector r = k.fma(NEG_LN2_LO, t);
+            DoubleVector rl = k.fma(NEG_LN2_LO, t.sub(r));
+            DoubleVector r2 = r.mul(r);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector u = r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
+                    r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
+            // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph): r − ph is exact (|r²·u| ≤ |r|/5),
+            // the fma recovers the rest.
+            DoubleVector ph = r2.fma(u, r);
+            DoubleVector pl = r2.fma(u, r.sub(ph)).add(rl.fma(ph, rl));
+            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            // e + el = 2ⁿ·ph + (2ⁿ − 1) exactly (Fast2Sum: |2ⁿ − 1| ≥ |2ⁿ·ph| unless n = 0, where e = ph).
+            DoubleVector sm1 = scale.sub(ONE);
+            DoubleVector e = scale.fma(ph, sm1);
+            DoubleVector y = scale.fma(pl, scale.fma(ph, sm1.sub(e))).add(e);
+            // Tiny |x|: eˣ − 1 rounds to x (the sum would lose −0's sign).
+            y.blend(xv, xv.abs().compare(VectorOperators.LT, EXPM1_TINY)).intoArray(o, op + i);
+            if (!inside) patch(3, xv.toArray(), o, op + i, EXP_LIMIT);
+        }
+    }
+
+    /** Below this |x|, eˣ − 1 rounds to x. */
+    private static final double EXPM1_TINY = 0x1p-54;
+
+    /**
      * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. x = q·π/2 + (rh + rl)
      * (Cody–Waite, three parts of π/2, r carried in two doubles), then fdlibm's sin or cos
      * polynomial on [−π/4, π/4] by q + shift mod 4.
@@ -100,20 +137,27 @@ final class DoublePoly {
             // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q.
             LongVector sign = qi.and(2L).lanewise(VectorOperators.LSHL, 62);
             DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
-            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign).
-            y.blend(v, v.abs().compare(VectorOperators.LT, shift == 0 ? SIN_TINY : 0)).intoArray(o, op + i);
+            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign). A loop-invariant
+            // test: C2 unswitches the loop, so cos skips the blend.
+            if (shift == 0) y = y.blend(v, v.abs().compare(VectorOperators.LT, SIN_TINY));
+            y.intoArray(o, op + i);
             if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
         }
     }
 
     /**
-     * The scalar definition (0 exp, 1 sin, 2 cos) for the lanes of one vector with |x| beyond limit
+     * The scalar definition (0 exp, 1 sin, 2 cos, 3 expm1) for the lanes of one vector with |x| beyond limit
      * (or NaN); x holds the vector's arguments (o may be the input array, already overwritten).
      */
     private static void patch(int fn, double[] x, double[] o, int op, double limit) {
         for (int j = 0; j < L; j++) {
             double v = x[j];
-            if (!(Math.abs(v) <= limit)) o[op + j] = fn == 0 ? Math.exp(v) : fn == 1 ? Math.sin(v) : Math.cos(v);
+            if (!(Math.abs(v) <= limit)) o[op + j] = switch (fn) {
+                case 0 -> Math.exp(v);
+                case 1 -> Math.sin(v);
+                case 2 -> Math.cos(v);
+                default -> Math.expm1(v);
+            };
         }
     }
 

@@ -217,7 +217,12 @@ final class FloatLanes {
     }
     private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
+            FloatPoly.expm1(v).intoArray(o, op + i);
+            if (!inside) patch(Math::expm1, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
+        }
         return i;
     }
     private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
