@@ -209,14 +209,12 @@ final class DoubleLanes {
         return n;
     }
     private static int mapLog(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
-        return i;
+        DoubleLog.log(x, xp, o, op, n, false);
+        return n;
     }
     private static int mapLog1p(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
-        return i;
+        DoubleLog.log(x, xp, o, op, n, true);
+        return n;
     }
     private static int mapSqrt(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

@@ -226,14 +226,12 @@ final class FloatLanes {
         return i;
     }
     private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
-        return i;
+        FloatLog.log(x, xp, o, op, n, false);
+        return n;
     }
     private static int mapLog1p(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
-        return i;
+        FloatLog.log(x, xp, o, op, n, true);
+        return n;
     }
     private static int mapSqrt(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
