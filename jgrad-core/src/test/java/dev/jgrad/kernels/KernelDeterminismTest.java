@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class KernelDeterminismTest {
     private static final UnaryFn.Kind[] KINDS = {UnaryFn.Kind.SIN, UnaryFn.Kind.COS, UnaryFn.Kind.EXP,
-            UnaryFn.Kind.EXPM1, UnaryFn.Kind.TANH, UnaryFn.Kind.LOG, UnaryFn.Kind.LOG1P};
+            UnaryFn.Kind.EXPM1, UnaryFn.Kind.TANH, UnaryFn.Kind.LOG, UnaryFn.Kind.LOG1P, UnaryFn.Kind.SIGMOID,
+            UnaryFn.Kind.SOFTPLUS, UnaryFn.Kind.SILU};
 
     @Test
     void firstCallAndCompiledCallsGiveTheSameBits() throws Exception {

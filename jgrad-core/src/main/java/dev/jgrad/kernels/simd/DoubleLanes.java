@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -250,7 +251,11 @@ final class DoubleLanes {
     }
     private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) VectorMath.sigmoid(at(x, xp + i)).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            VectorMath.sigmoid(v).intoArray(o, op + i);
+            if (!VectorMath.inExpRange(v)) patchBelowExpRange(UnaryFn::sigmoid, v, o, op + i);
+        }
         return i;
     }
     private static int mapRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
@@ -259,14 +264,25 @@ final class DoubleLanes {
         return i;
     }
     private static int mapSoftplus(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) VectorMath.softplus(at(x, xp + i)).intoArray(o, op + i);
-        return i;
+        VectorMath.softplus(x, xp, o, op, n);
+        return n;
     }
     private static int mapSilu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i); }
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i);
+            if (!VectorMath.inExpRange(v)) patchBelowExpRange(SILU, v, o, op + i);
+        }
         return i;
+    }
+    private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
+    /** The scalar definition for lanes below σ's polynomial range (subnormal results) and NaN. */
+    private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, double[] o, int op) {
+        double[] args = v.toArray();
+        for (int j = 0; j < L; j++) {
+            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = f.applyAsDouble(args[j]);
+        }
     }
     private static int mapLeakyRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

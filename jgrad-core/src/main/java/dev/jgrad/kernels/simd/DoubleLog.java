@@ -59,23 +59,34 @@ final class DoubleLog {
             } else {
                 inside = xv.compare(VectorOperators.GE, Double.MIN_NORMAL).and(xv.compare(VectorOperators.LE, Double.MAX_VALUE)).allTrue();
             }
-            LongVector bits = u.reinterpretAsLongs();
-            LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
-            DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(ONE);
-            DoubleVector dk = k.add(MAGIC_BITS).reinterpretAsDoubles().sub(MAGIC);
-            DoubleVector hfsq = f.mul(f).mul(HALF);
-            DoubleVector s = f.div(f.add(TWO));
-            DoubleVector z = s.mul(s);
-            DoubleVector w = z.mul(z);
-            DoubleVector t1 = w.mul(w.fma(w.fma(LG6, LG4), LG2));
-            DoubleVector t2 = z.mul(w.fma(w.fma(w.fma(LG7, LG5), LG3), LG1));
-            // The correction c/u of ln(1 + x) goes in with the small terms (zero for ln x).
-            DoubleVector small = s.fma(hfsq.add(t2.add(t1)), dk.fma(LN2_LO, cu));
-            DoubleVector y = dk.fma(LN2_HI, f.sub(hfsq.sub(small)));
+            DoubleVector y = lnPlus(u, cu);
             if (plus1) y = y.blend(xv, xv.abs().compare(VectorOperators.LT, LOG1P_TINY));
             y.intoArray(o, op + i);
             if (!inside) patch(plus1, xv.toArray(), o, op + i);
         }
+    }
+
+    /** ln u + cu for u a positive normal double and |cu| tiny beside ln u's last bits or zero. */
+    static DoubleVector lnPlus(DoubleVector u, DoubleVector cu) {
+        LongVector bits = u.reinterpretAsLongs();
+        LongVector k = bits.sub(SQRT_HALF_BITS).lanewise(VectorOperators.ASHR, 52);
+        DoubleVector f = bits.sub(k.lanewise(VectorOperators.LSHL, 52)).reinterpretAsDoubles().sub(ONE);
+        DoubleVector dk = k.add(MAGIC_BITS).reinterpretAsDoubles().sub(MAGIC);
+        DoubleVector hfsq = f.mul(f).mul(HALF);
+        DoubleVector s = f.div(f.add(TWO));
+        DoubleVector z = s.mul(s);
+        DoubleVector w = z.mul(z);
+        DoubleVector t1 = w.mul(w.fma(w.fma(LG6, LG4), LG2));
+        DoubleVector t2 = z.mul(w.fma(w.fma(w.fma(LG7, LG5), LG3), LG1));
+        // The correction cu goes in with the small terms.
+        DoubleVector small = s.fma(hfsq.add(t2.add(t1)), dk.fma(LN2_LO, cu));
+        return dk.fma(LN2_HI, f.sub(hfsq.sub(small)));
+    }
+
+    /** ln(1 + e) for e in [0, 1]: 1 + e carried in two parts (Fast2Sum, 1 ≥ e), no range checks. */
+    static DoubleVector log1pOfUnit(DoubleVector e) {
+        DoubleVector u = e.add(ONE);
+        return lnPlus(u, ONE.sub(u).add(e).div(u));
     }
 
     /** The scalar definition for the lanes of one vector outside the polynomial's domain. */

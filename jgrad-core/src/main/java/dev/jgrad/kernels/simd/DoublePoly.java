@@ -46,20 +46,29 @@ final class DoublePoly {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             boolean inside = v.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
-            DoubleVector kd = v.fma(LOG2E, MAGIC);
-            DoubleVector k = kd.sub(MAGIC);
-            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
-            // Estrin's scheme: a depth-5 tree instead of Horner's chain of 12 dependent fmas.
-            DoubleVector r2 = r.mul(r);
-            DoubleVector r4 = r2.mul(r2);
-            DoubleVector u = r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
-                    r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
-            // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
-            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            // 2ⁿ + 2ⁿ·(r + r²·u): one rounding of the sum.
-            r2.fma(u, r).fma(scale, scale).intoArray(o, op + i);
+            exp(v).intoArray(o, op + i);
             if (!inside) patch(0, v.toArray(), o, op + i, EXP_LIMIT);
         }
+    }
+
+    /** eˣ for |x| ≤ {@link #EXP_LIMIT} (NaN stays NaN); small enough for C2 to inline into a loop. */
+    static DoubleVector exp(DoubleVector v) {
+        DoubleVector kd = v.fma(LOG2E, MAGIC);
+        DoubleVector k = kd.sub(MAGIC);
+        DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+        DoubleVector r2 = r.mul(r);
+        DoubleVector u = expPoly(r, r2);
+        // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
+        DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        // 2ⁿ + 2ⁿ·(r + r²·u): one rounding of the sum.
+        return r2.fma(u, r).fma(scale, scale);
+    }
+
+    /** (eʳ − 1 − r)/r² for |r| ≤ ln2/2 (r2 = r²): Taylor to r¹³ in Estrin's form, a depth-5 tree instead of 12 dependent fmas. */
+    private static DoubleVector expPoly(DoubleVector r, DoubleVector r2) {
+        DoubleVector r4 = r2.mul(r2);
+        return r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
+                r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
     }
 
     /**
@@ -78,9 +87,7 @@ final class DoublePoly {
             DoubleVector r = k.fma(NEG_LN2_LO, t);
             DoubleVector rl = k.fma(NEG_LN2_LO, t.sub(r));
             DoubleVector r2 = r.mul(r);
-            DoubleVector r4 = r2.mul(r2);
-            DoubleVector u = r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
-                    r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
+            DoubleVector u = expPoly(r, r2);
             // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph): r − ph is exact (|r²·u| ≤ |r|/5),
             // the fma recovers the rest.
             DoubleVector ph = r2.fma(u, r);
@@ -175,9 +182,7 @@ final class DoublePoly {
             DoubleVector k = kd.sub(MAGIC);
             DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
             DoubleVector r2 = r.mul(r);
-            DoubleVector r4 = r2.mul(r2);
-            DoubleVector u = r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
-                    r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
+            DoubleVector u = expPoly(r, r2);
             DoubleVector p = r2.fma(u, r);
             // e + el = 2ⁿ·expm1(r) + (2ⁿ − 1) exactly: sm1 − e is exact (both lie within a factor 2).
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
