@@ -17,10 +17,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
 /**
  * float64 loops over one row piece: vector body, then the scalar definition for the tail (and for
  * the whole piece when a function has no vector form). One loop per function so the JIT sees a
- * constant operator in each (a variable operator defeats the vector intrinsics). exp, sin, cos and
- * tanh are jgrad's own polynomials ({@link DoublePoly}: the same bits interpreted or compiled);
- * expm1, log, log1p, tan and σ-based functions still use the vector library's lanewise forms,
- * whose last bit may change once C2 compiles them.
+ * constant operator in each (a variable operator defeats the vector intrinsics). exp, expm1, sin,
+ * cos, tanh ({@link DoublePoly}), log and log1p ({@link DoubleLog}) are jgrad's own polynomials, and
+ * the σ-based functions are built from them (the same bits interpreted or compiled); tan still uses
+ * the vector library's lanewise form, whose last bit may change once C2 compiles it.
  */
 final class DoubleLanes {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
