@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
+import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -16,10 +17,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
 /**
  * float64 loops over one row piece: vector body, then the scalar definition for the tail (and for
  * the whole piece when a function has no vector form). One loop per function so the JIT sees a
- * constant operator in each (a variable operator defeats the vector intrinsics). exp, sin, cos and
- * tanh are jgrad's own polynomials ({@link DoublePoly}: the same bits interpreted or compiled);
- * expm1, log, log1p, tan and σ-based functions still use the vector library's lanewise forms,
- * whose last bit may change once C2 compiles them.
+ * constant operator in each (a variable operator defeats the vector intrinsics). exp, expm1, sin,
+ * cos, tanh ({@link DoublePoly}), log and log1p ({@link DoubleLog}) are jgrad's own polynomials, and
+ * the σ-based functions are built from them (the same bits interpreted or compiled); tan still uses
+ * the vector library's lanewise form, whose last bit may change once C2 compiles it.
  */
 final class DoubleLanes {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -212,19 +213,16 @@ final class DoubleLanes {
         return n;
     }
     private static int mapExpm1(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
-        return i;
+        DoublePoly.expm1(x, xp, o, op, n);
+        return n;
     }
     private static int mapLog(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
-        return i;
+        DoubleLog.log(x, xp, o, op, n, false);
+        return n;
     }
     private static int mapLog1p(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
-        return i;
+        DoubleLog.log(x, xp, o, op, n, true);
+        return n;
     }
     private static int mapSqrt(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
@@ -260,7 +258,11 @@ final class DoubleLanes {
     }
     private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) VectorMath.sigmoid(at(x, xp + i)).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            VectorMath.sigmoid(v).intoArray(o, op + i);
+            if (!VectorMath.inExpRange(v)) patchBelowExpRange(UnaryFn::sigmoid, v, o, op + i);
+        }
         return i;
     }
     private static int mapRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
@@ -269,14 +271,25 @@ final class DoubleLanes {
         return i;
     }
     private static int mapSoftplus(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) VectorMath.softplus(at(x, xp + i)).intoArray(o, op + i);
-        return i;
+        VectorMath.softplus(x, xp, o, op, n);
+        return n;
     }
     private static int mapSilu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
-        for (; i < n; i += L) { DoubleVector v = at(x, xp + i); v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i); }
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i);
+            if (!VectorMath.inExpRange(v)) patchBelowExpRange(SILU, v, o, op + i);
+        }
         return i;
+    }
+    private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
+    /** The scalar definition for lanes below σ's polynomial range (subnormal results) and NaN. */
+    private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, double[] o, int op) {
+        double[] args = v.toArray();
+        for (int j = 0; j < L; j++) {
+            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = f.applyAsDouble(args[j]);
+        }
     }
     private static int mapLeakyRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

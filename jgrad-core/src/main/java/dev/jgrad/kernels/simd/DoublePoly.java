@@ -41,22 +41,70 @@ final class DoublePoly {
     /** Below this |x|, sin x rounds to x (and the reduction would lose the sign of −0). */
     private static final double SIN_TINY = 0x1p-27;
 
-    /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, Taylor to r¹³. */
+    /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, Taylor to r¹³ (Estrin). */
     static void exp(double[] x, int xp, double[] o, int op, int n) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             boolean inside = v.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
-            DoubleVector kd = v.fma(LOG2E, MAGIC);
-            DoubleVector k = kd.sub(MAGIC);
-            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
-            DoubleVector u = r.fma(T13, T12).fma(r, T11).fma(r, T10).fma(r, T9).fma(r, T8).fma(r, T7).fma(r, T6)
-                    .fma(r, T5).fma(r, T4).fma(r, T3).fma(r, T2);
-            // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
-            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            r.mul(r).fma(u, r).add(1).mul(scale).intoArray(o, op + i);
+            exp(v).intoArray(o, op + i);
             if (!inside) patch(0, v.toArray(), o, op + i, EXP_LIMIT);
         }
     }
+
+    /** eˣ for |x| ≤ {@link #EXP_LIMIT} (NaN stays NaN); small enough for C2 to inline into a loop. */
+    static DoubleVector exp(DoubleVector v) {
+        DoubleVector kd = v.fma(LOG2E, MAGIC);
+        DoubleVector k = kd.sub(MAGIC);
+        DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+        DoubleVector r2 = r.mul(r);
+        DoubleVector u = expPoly(r, r2);
+        // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
+        DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+        // 2ⁿ + 2ⁿ·(r + r²·u): one rounding of the sum.
+        return r2.fma(u, r).fma(scale, scale);
+    }
+
+    /** (eʳ − 1 − r)/r² for |r| ≤ ln2/2 (r2 = r²): Taylor to r¹³ in Estrin's form, a depth-5 tree instead of 12 dependent fmas. */
+    private static DoubleVector expPoly(DoubleVector r, DoubleVector r2) {
+        DoubleVector r4 = r2.mul(r2);
+        return r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
+                r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
+    }
+
+    /**
+     * o[op + i] = eˣ − 1 for i &lt; n: 2ⁿ·(eʳ − 1) + (2ⁿ − 1) as in {@link #exp}, with eʳ − 1 = ph + pl
+     * and the final sum compensated; x below −40 (where the result rounds to −1) is clamped.
+     */
+    static void expm1(double[] x, int xp, double[] o, int op, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = xv.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
+            DoubleVector v = xv.max(-40);
+            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            DoubleVector k = kd.sub(MAGIC);
+            // r + rl = x − n·ln 2: t is exact, r rounds once, rl is what it lost (t − r is exact).
+            DoubleVector t = k.fma(NEG_LN2_HI, v);
+            DoubleVector r = k.fma(NEG_LN2_LO, t);
+            DoubleVector rl = k.fma(NEG_LN2_LO, t.sub(r));
+            DoubleVector r2 = r.mul(r);
+            DoubleVector u = expPoly(r, r2);
+            // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph): r − ph is exact (|r²·u| ≤ |r|/5),
+            // the fma recovers the rest.
+            DoubleVector ph = r2.fma(u, r);
+            DoubleVector pl = r2.fma(u, r.sub(ph)).add(rl.fma(ph, rl));
+            DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
+            // e + el = 2ⁿ·ph + (2ⁿ − 1) exactly (Fast2Sum: |2ⁿ − 1| ≥ |2ⁿ·ph| unless n = 0, where e = ph).
+            DoubleVector sm1 = scale.sub(ONE);
+            DoubleVector e = scale.fma(ph, sm1);
+            DoubleVector y = scale.fma(pl, scale.fma(ph, sm1.sub(e))).add(e);
+            // Tiny |x|: eˣ − 1 rounds to x (the sum would lose −0's sign).
+            y.blend(xv, xv.abs().compare(VectorOperators.LT, EXPM1_TINY)).intoArray(o, op + i);
+            if (!inside) patch(3, xv.toArray(), o, op + i, EXP_LIMIT);
+        }
+    }
+
+    /** Below this |x|, eˣ − 1 rounds to x. */
+    private static final double EXPM1_TINY = 0x1p-54;
 
     /**
      * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. x = q·π/2 + (rh + rl)
@@ -77,88 +125,80 @@ final class DoublePoly {
             DoubleVector rh = hi.add(lo);
             DoubleVector rl = hi.sub(rh).add(lo);
             DoubleVector z = rh.mul(rh);
-            // sin(rh + rl) ≈ rh + (rh·z·S(z) + rl·(1 − z/2)).
-            DoubleVector s = z.fma(S6, S5).fma(z, S4).fma(z, S3).fma(z, S2).fma(z, S1);
-            DoubleVector sin = rh.mul(z).fma(s, z.mul(-0.5).fma(rl, rl)).add(rh);
-            // cos(rh + rl) ≈ (1 − z/2) + z²·C(z) − rh·rl, 1 − z/2 compensated (fdlibm) with z's rounding error.
-            DoubleVector c = z.fma(C6, C5).fma(z, C4).fma(z, C3).fma(z, C2).fma(z, C1);
-            DoubleVector hz = z.mul(0.5);
-            DoubleVector cw = hz.neg().add(1);
-            DoubleVector corr = cw.neg().add(1).sub(hz).sub(rh.fma(rh, z.neg()).mul(0.5));
-            DoubleVector cos = cw.add(z.mul(z).fma(c, rh.mul(rl).neg()).add(corr));
+            DoubleVector z2 = z.mul(z);
+            // Both polynomials in Estrin's form (z, z², z⁴): short dependency chains.
+            DoubleVector z4 = z2.mul(z2);
+            DoubleVector s = z4.fma(z.fma(S6, S5), z2.fma(z.fma(S4, S3), z.fma(S2, S1)));
+            DoubleVector c = z4.fma(z.fma(C6, C5), z2.fma(z.fma(C4, C3), z.fma(C2, C1)));
+            // cw = 1 − z/2 rounded once; sin(rh + rl) ≈ rh + (rh·z·S(z) + rl·cw).
+            DoubleVector cw = z.fma(NEG_HALF, ONE);
+            DoubleVector sin = rh.mul(z).fma(s, cw.mul(rl)).add(rh);
+            // cos(rh + rl) ≈ cw + ((1 − z/2 − cw) + z²·C(z) − rh·rl): the bracket holds cw's rounding
+            // error exactly (1 − cw, and its difference with z/2, are exact) minus half z's own
+            // rounding error (rh² − z, exact by fma).
+            DoubleVector nrh = rh.neg();
+            DoubleVector corr = nrh.fma(rh, z).fma(HALF, ONE.sub(cw).sub(z.mul(0.5)));
+            DoubleVector cos = cw.add(z2.fma(c, nrh.fma(rl, corr)));
             LongVector qi = qd.reinterpretAsLongs().add(shift);
             VectorMask<Double> odd = qi.and(1L).compare(VectorOperators.NE, 0L).cast(DoubleLanes.S);
             // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q.
             LongVector sign = qi.and(2L).lanewise(VectorOperators.LSHL, 62);
             DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
-            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign).
-            y.blend(v, v.abs().compare(VectorOperators.LT, shift == 0 ? SIN_TINY : 0)).intoArray(o, op + i);
+            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign). A loop-invariant
+            // test: C2 unswitches the loop, so cos skips the blend.
+            if (shift == 0) y = y.blend(v, v.abs().compare(VectorOperators.LT, SIN_TINY));
+            y.intoArray(o, op + i);
             if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
         }
     }
 
     /**
-     * The scalar definition (0 exp, 1 sin, 2 cos) for the lanes of one vector with |x| beyond limit
+     * The scalar definition (0 exp, 1 sin, 2 cos, 3 expm1) for the lanes of one vector with |x| beyond limit
      * (or NaN); x holds the vector's arguments (o may be the input array, already overwritten).
      */
     private static void patch(int fn, double[] x, double[] o, int op, double limit) {
         for (int j = 0; j < L; j++) {
             double v = x[j];
-            if (!(Math.abs(v) <= limit)) o[op + j] = fn == 0 ? Math.exp(v) : fn == 1 ? Math.sin(v) : Math.cos(v);
+            if (!(Math.abs(v) <= limit)) o[op + j] = switch (fn) {
+                case 0 -> Math.exp(v);
+                case 1 -> Math.sin(v);
+                case 2 -> Math.cos(v);
+                default -> Math.expm1(v);
+            };
         }
     }
 
     /**
      * o[op + i] = tanh x for i &lt; n: sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's
      * formula): no overflow, no cancellation near 0. e carries its last rounding error and the
-     * quotient is compensated (double-double steps). Two loops per block: one loop doing all of it
-     * exceeded C2's node-count cutoff.
+     * quotient is compensated (double-double steps, one division).
      */
     static void tanh(double[] x, int xp, double[] o, int op, int n) {
-        // Scratch, not o: o may be x itself.
-        double[] e = new double[Math.min(n, BLOCK)];
-        double[] el = new double[e.length];
-        for (int b = 0; b < n; b += BLOCK) {
-            int m = Math.min(BLOCK, n - b);
-            expm1OfMinusTwiceAbs(x, xp + b, e, el, m);
-            tanhFromExpm1(x, xp + b, o, op + b, e, el, m);
-        }
-    }
-
-    private static final int BLOCK = 512;
-
-    /** e + el = expm1(−2|x|) (clamped at −40, where it is −1), el the last rounding's error. */
-    private static void expm1OfMinusTwiceAbs(double[] x, int xp, double[] eOut, double[] elOut, int m) {
-        for (int i = 0; i < m; i += L) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
-            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).abs().mul(-2).max(-40);
+            DoubleVector v = xv.abs().mul(-2).max(-40);
             DoubleVector kd = v.fma(LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
             DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
-            DoubleVector u = r.fma(T13, T12).fma(r, T11).fma(r, T10).fma(r, T9).fma(r, T8).fma(r, T7).fma(r, T6)
-                    .fma(r, T5).fma(r, T4).fma(r, T3).fma(r, T2);
-            DoubleVector p = r.mul(r).fma(u, r);
-            // e = 2ⁿ·expm1(r) + (2ⁿ − 1); sm1 − e is exact (both lie within a factor 2).
+            DoubleVector r2 = r.mul(r);
+            DoubleVector u = expPoly(r, r2);
+            DoubleVector p = r2.fma(u, r);
+            // e + el = 2ⁿ·expm1(r) + (2ⁿ − 1) exactly: sm1 − e is exact (both lie within a factor 2).
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
-            DoubleVector sm1 = scale.sub(1);
-            DoubleVector ev = scale.fma(p, sm1);
-            scale.fma(p, sm1.sub(ev)).intoArray(elOut, i);
-            ev.intoArray(eOut, i);
-        }
-    }
-
-    /** o = sign(x)·|(e + el)/(2 + e + el)|: the quotient plus its exact remainder's correction. */
-    private static void tanhFromExpm1(double[] x, int xp, double[] o, int op, double[] eIn, double[] elIn, int m) {
-        for (int i = 0; i < m; i += L) {
-            DoubleVector e = DoubleVector.fromArray(DoubleLanes.S, eIn, i);
-            DoubleVector el = DoubleVector.fromArray(DoubleLanes.S, elIn, i);
-            DoubleVector d = e.add(2);
-            DoubleVector dl = d.neg().add(2).add(e).add(el);
-            DoubleVector t = e.div(d);
-            DoubleVector rem = t.neg().fma(d, e);
-            DoubleVector y = rem.add(el).sub(t.mul(dl)).div(d).add(t).abs();
-            LongVector sign = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).reinterpretAsLongs().and(Long.MIN_VALUE);
-            y.reinterpretAsLongs().or(sign).reinterpretAsDoubles().intoArray(o, op + i);
+            DoubleVector sm1 = scale.sub(ONE);
+            DoubleVector e = scale.fma(p, sm1);
+            DoubleVector el = scale.fma(p, sm1.sub(e));
+            // d + dl = 2 + e + el (2 − d + e is exact).
+            DoubleVector d = e.add(TWO);
+            DoubleVector dl = TWO.sub(d).add(e).add(el);
+            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
+            // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
+            DoubleVector inv = ONE.div(d);
+            DoubleVector t = e.mul(inv);
+            DoubleVector nt = t.neg();
+            DoubleVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
+            y.reinterpretAsLongs().or(xv.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles().intoArray(o, op + i);
         }
     }
 
@@ -189,6 +229,10 @@ final class DoublePoly {
     private static final DoubleVector T11 = v(1 / 39916800.0);
     private static final DoubleVector T12 = v(1 / 479001600.0);
     private static final DoubleVector T13 = v(1 / 6227020800.0);
+    private static final DoubleVector ONE = v(1);
+    private static final DoubleVector NEG_HALF = v(-0.5);
+    private static final DoubleVector HALF = v(0.5);
+    private static final DoubleVector TWO = v(2);
     private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
     private static final DoubleVector NEG_LN2_LO = v(-LN2_LO);
     private static final DoubleVector NEG_PIO2_1 = v(-PIO2_1);

@@ -17,10 +17,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
 
 /**
  * float32 loops over one row piece, computed in float lanes: +, −, ·, /, √, comparisons, max/min
- * and blends give exactly the double result rounded to float; exp, sin, cos and tanh are jgrad's
- * own polynomials ({@link FloatPoly}: within 1 float ulp, the same bits interpreted or compiled);
- * expm1, log, log1p and tan are still the vector library's float forms (within the ulp bound the
- * contract test states; their last bit may change once C2 compiles them). Functions whose
+ * and blends give exactly the double result rounded to float; exp, expm1, sin, cos, tanh
+ * ({@link FloatPoly}), log and log1p ({@link FloatLog}) are jgrad's own polynomials (within 1 float
+ * ulp, the same bits interpreted or compiled); tan is still the vector library's float form (within
+ * the ulp bound the contract test states; its last bit may change once C2 compiles it). Functions whose
  * parameter is not a float (a slope of 0.01, say), and σ-based ones (subnormal e^{-|x|} in float),
  * are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
  */
@@ -224,18 +224,21 @@ final class FloatLanes {
     }
     private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.EXPM1).intoArray(o, op + i);
+        for (; i < n; i += L) {
+            FloatVector v = at(x, xp + i);
+            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
+            FloatPoly.expm1(v).intoArray(o, op + i);
+            if (!inside) patch(Math::expm1, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
+        }
         return i;
     }
     private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG).intoArray(o, op + i);
-        return i;
+        FloatLog.log(x, xp, o, op, n, false);
+        return n;
     }
     private static int mapLog1p(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.LOG1P).intoArray(o, op + i);
-        return i;
+        FloatLog.log(x, xp, o, op, n, true);
+        return n;
     }
     private static int mapSqrt(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;

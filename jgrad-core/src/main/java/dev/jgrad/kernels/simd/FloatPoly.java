@@ -17,7 +17,7 @@ final class FloatPoly {
     private FloatPoly() {
     }
 
-    /** |x| up to which {@link #exp} is valid: 2ⁿ and the result stay normal floats. */
+    /** |x| up to which {@link #exp} and {@link #expm1} are valid: 2ⁿ and the result stay normal floats. */
     static final float EXP_LIMIT = 87f;
 
     /** 1.5·2²³: adding it rounds to an integer held in the low mantissa bits. */
@@ -66,6 +66,7 @@ final class FloatPoly {
     private static final FloatVector C2 = v(-0.001388676377460993f);
     private static final FloatVector C3 = v(2.439044879627741e-05f);
     private static final FloatVector ONE = v(1f);
+    private static final FloatVector TWO = v(2f);
     /** Below this |x|, sin x rounds to x (and keeps the sign of −0). */
     private static final float SIN_TINY = 0x1p-12f;
 
@@ -122,6 +123,33 @@ final class FloatPoly {
     private static final FloatVector NEG_LN2_LO = v(-LN2_LO);
 
     /**
+     * eˣ − 1 for |x| ≤ {@link #EXP_LIMIT}: 2ⁿ·(eʳ − 1) + (2ⁿ − 1) with r + rl = x − n·ln 2 and
+     * eʳ − 1 = ph + pl, the final sum compensated; x below −20 (result −1 in float) is clamped.
+     */
+    static FloatVector expm1(FloatVector x) {
+        FloatVector m = x.max(-20f);
+        FloatVector kd = m.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        // t is exact, r rounds once, rl is what it lost (t − r is exact).
+        FloatVector t = n.fma(NEG_LN2_HI, m);
+        FloatVector r = n.fma(NEG_LN2_LO, t);
+        FloatVector rl = n.fma(NEG_LN2_LO, t.sub(r));
+        FloatVector r2 = r.mul(r);
+        FloatVector r4 = r2.mul(r2);
+        FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
+        // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph); r − ph is exact.
+        FloatVector ph = r2.fma(u, r);
+        FloatVector pl = r2.fma(u, r.sub(ph)).add(rl.fma(ph, rl));
+        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        // e + el = 2ⁿ·ph + (2ⁿ − 1) exactly (Fast2Sum: |2ⁿ − 1| ≥ |2ⁿ·ph| unless n = 0, where e = ph).
+        FloatVector sm1 = scale.sub(ONE);
+        FloatVector e = scale.fma(ph, sm1);
+        FloatVector y = scale.fma(pl, scale.fma(ph, sm1.sub(e))).add(e);
+        // Tiny |x|: eˣ − 1 rounds to x (the sum would lose −0's sign).
+        return y.blend(x, x.abs().compare(VectorOperators.LT, 0x1p-25f));
+    }
+
+    /**
      * tanh x = sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's formula): e carries
      * its last rounding error and the quotient is compensated, which keeps the result within 1 float ulp.
      */
@@ -131,18 +159,24 @@ final class FloatPoly {
         FloatVector kd = m.fma(LOG2E, MAGIC);
         FloatVector n = kd.sub(MAGIC);
         FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
-        FloatVector u = r.fma(E9, E8).fma(r, E7).fma(r, E6).fma(r, E5).fma(r, E4).fma(r, E3).fma(r, E2);
-        FloatVector p = r.mul(r).fma(u, r);
+        // Estrin's scheme: a depth-3 tree instead of a chain of 7 dependent fmas.
+        FloatVector r2 = r.mul(r);
+        FloatVector r4 = r2.mul(r2);
+        FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
+        FloatVector p = r2.fma(u, r);
         FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
         FloatVector sm1 = scale.sub(ONE);
         FloatVector e = scale.fma(p, sm1);
         // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
         FloatVector el = scale.fma(p, sm1.sub(e));
-        FloatVector d = e.add(2f);
-        FloatVector dl = d.neg().add(2f).add(e).add(el);
-        FloatVector t = e.div(d);
-        FloatVector rem = t.neg().fma(d, e);
-        FloatVector y = rem.add(el).sub(t.mul(dl)).div(d).add(t).abs();
+        FloatVector d = e.add(TWO);
+        FloatVector dl = TWO.sub(d).add(e).add(el);
+        // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
+        // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
+        FloatVector inv = ONE.div(d);
+        FloatVector t = e.mul(inv);
+        FloatVector nt = t.neg();
+        FloatVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
         return y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
     }
 }
