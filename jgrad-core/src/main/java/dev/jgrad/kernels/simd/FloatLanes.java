@@ -212,25 +212,12 @@ final class FloatLanes {
         return i;
     }
     private static int mapExp(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            FloatVector v = at(x, xp + i);
-            // The range check first: C2 inlines it while the loop's node count is low.
-            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
-            FloatPoly.exp(v).intoArray(o, op + i);
-            if (!inside) patch(Math::exp, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
-        }
-        return i;
+        FloatPoly.exp(x, xp, o, op, n);
+        return n;
     }
     private static int mapExpm1(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            FloatVector v = at(x, xp + i);
-            boolean inside = FloatPoly.within(v, FloatPoly.EXP_LIMIT);
-            FloatPoly.expm1(v).intoArray(o, op + i);
-            if (!inside) patch(Math::expm1, v.toArray(), o, op + i, FloatPoly.EXP_LIMIT);
-        }
-        return i;
+        FloatPoly.expm1(x, xp, o, op, n);
+        return n;
     }
     private static int mapLog(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         FloatLog.log(x, xp, o, op, n, false);
@@ -256,33 +243,19 @@ final class FloatLanes {
         return i;
     }
     private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            FloatVector v = at(x, xp + i);
-            // The range check first: C2 inlines it while the loop's node count is low.
-            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
-            FloatPoly.sin(v).intoArray(o, op + i);
-            if (!inside) patch(Math::sin, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
-        }
-        return i;
+        FloatPoly.trig(x, xp, o, op, n, 0);
+        return n;
     }
     private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            FloatVector v = at(x, xp + i);
-            // The range check first: C2 inlines it while the loop's node count is low.
-            boolean inside = FloatPoly.within(v, FloatPoly.TRIG_LIMIT);
-            FloatPoly.cos(v).intoArray(o, op + i);
-            if (!inside) patch(Math::cos, v.toArray(), o, op + i, FloatPoly.TRIG_LIMIT);
-        }
-        return i;
+        FloatPoly.trig(x, xp, o, op, n, 1);
+        return n;
     }
 
     /**
      * The scalar definition for the lanes of one vector with |x| beyond a polynomial's limit (or
      * NaN); x holds the vector's arguments (o may be the input array, already overwritten).
      */
-    private static void patch(DoubleUnaryOperator f, float[] x, float[] o, int op, float limit) {
+    static void patch(DoubleUnaryOperator f, float[] x, float[] o, int op, float limit) {
         for (int j = 0; j < L; j++) {
             if (!(Math.abs(x[j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[j]);
         }
@@ -293,9 +266,8 @@ final class FloatLanes {
         return i;
     }
     private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        int i = 0;
-        for (; i < n; i += L) FloatPoly.tanh(at(x, xp + i)).intoArray(o, op + i);
-        return i;
+        FloatPoly.tanh(x, xp, o, op, n);
+        return n;
     }
     private static int mapRelu(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         int i = 0;

@@ -10,8 +10,11 @@ import jdk.incubator.vector.VectorOperators;
  * {@link DoublePoly} for why: the library's lanewise EXP/SIN/… change their last bits once C2
  * compiles them). Within 1 float ulp of the correctly rounded result (measured on 10M arguments)
  * on the range each {@code *_LIMIT} states; callers send lanes beyond it (NaN, ±∞, overflow and
- * subnormal results, huge angles) to the scalar definition. Every function stays small enough for
- * C2 to inline whole into its loop (a call left out boxes every vector).
+ * subnormal results, huge angles) to the scalar definition. Each function is a whole loop over
+ * arrays with its polynomial written out inside: no vector ever crosses a call, because C2 boxes
+ * the vector arguments of a call it leaves out of line, and whether it inlines one depends on what
+ * else the caller has inlined by then (a chain's backward pass ran 2–3× slower when exp was left
+ * out of FloatLanes.map).
  */
 final class FloatPoly {
     private FloatPoly() {
@@ -20,6 +23,8 @@ final class FloatPoly {
     /** |x| up to which {@link #exp} and {@link #expm1} are valid: 2ⁿ and the result stay normal floats. */
     static final float EXP_LIMIT = 87f;
 
+    private static final int L = FloatLanes.S.length();
+
     /** 1.5·2²³: adding it rounds to an integer held in the low mantissa bits. */
     private static final float MAGIC = 0x1.8p23f;
     private static final float LOG2E = 1.44269504f;
@@ -27,25 +32,29 @@ final class FloatPoly {
     private static final float LN2_HI = 0.693145751953125f;
     private static final float LN2_LO = 1.428606765330187045e-06f;
 
-    /** True when every lane satisfies |x| ≤ limit (NaN fails). */
-    static boolean within(FloatVector x, float limit) {
-        return x.abs().compare(VectorOperators.LE, limit).allTrue();
-    }
-
     /** eˣ for |x| ≤ {@link #EXP_LIMIT}: eʳ·2ⁿ with r = x − n·ln 2, |r| ≤ ln2/2, Taylor to r⁷. */
-    static FloatVector exp(FloatVector x) {
-        FloatVector kd = x.fma(LOG2E, MAGIC);
-        FloatVector n = kd.sub(MAGIC);
-        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
-        FloatVector u = r.fma(1 / 5040f, 1 / 720f).fma(r, r.broadcast(1 / 120f))
-                .fma(r, r.broadcast(1 / 24f)).fma(r, r.broadcast(1 / 6f)).fma(r, r.broadcast(0.5f));
-        FloatVector p = r.mul(r).fma(u, r).add(1);
-        // 2ⁿ: n sits in kd's low bits; move n + 127 into the exponent field.
-        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return p.mul(scale);
+    /** {@code o[op + i] = exp(x[xp + i])}, {@code i < count} (a multiple of the vector length). */
+    static void exp(float[] xs, int xp, float[] o, int op, int count) {
+        for (int i = 0; i < count; i += L) {
+            FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
+            // The range check first, while C2's node count for the loop is low.
+            boolean inside = x.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
+            FloatVector kd = x.fma(LOG2E, MAGIC);
+            FloatVector n = kd.sub(MAGIC);
+            FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
+            FloatVector u = r.fma(1 / 5040f, 1 / 720f).fma(r, r.broadcast(1 / 120f))
+                    .fma(r, r.broadcast(1 / 24f)).fma(r, r.broadcast(1 / 6f)).fma(r, r.broadcast(0.5f));
+            FloatVector p = r.mul(r).fma(u, r).add(1);
+            // 2ⁿ: n sits in kd's low bits; move n + 127 into the exponent field.
+            FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            p.mul(scale).intoArray(o, op + i);
+            if (!inside) {
+                FloatLanes.patch(Math::exp, x.toArray(), o, op + i, EXP_LIMIT);
+            }
+        }
     }
 
-    /** |x| up to which {@link #sin}/{@link #cos} reduce exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
+    /** |x| up to which {@link #trig} reduces exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
     static final float TRIG_LIMIT = 12000f;
 
     private static final float TWO_OVER_PI = 0.63661977f;
@@ -76,38 +85,39 @@ final class FloatPoly {
         return FloatVector.broadcast(FloatLanes.S, c);
     }
 
-    /** sin x for |x| ≤ {@link #TRIG_LIMIT}; sin keeps tiny x (and −0) as x. */
-    static FloatVector sin(FloatVector x) {
-        return quadrant(x, 0).blend(x, x.abs().compare(VectorOperators.LT, SIN_TINY));
-    }
-
-    /** cos x for |x| ≤ {@link #TRIG_LIMIT}: sin of the next quadrant. */
-    static FloatVector cos(FloatVector x) {
-        return quadrant(x, 1);
-    }
-
-    /** sin(x + shift·π/2): x = q·π/2 + r + rl, then the sin or cos polynomial picked by q + shift mod 4. */
-    private static FloatVector quadrant(FloatVector x, int shift) {
-        FloatVector kd = x.fma(TWO_OVER_PI, MAGIC);
-        FloatVector q = kd.sub(MAGIC);
-        // x − q·A − q·B is exact (short parts, q < 2¹³); the rest, q·(C + D + E), goes into
-        // r + rl: r rounds once, rl is what that lost (r2 − r is exact) minus q·(D + E). rl matters
-        // where x is near a multiple of π/2 (tiny sin r) and where r rounds; cos r ≥ ½ needs no rl.
-        FloatVector r2 = q.fma(NEG_PIO2_B, q.fma(NEG_PIO2_A, x));
-        FloatVector r = q.fma(NEG_PIO2_C, r2);
-        FloatVector rl = q.fma(NEG_PIO2_E, q.fma(NEG_PIO2_D, q.fma(NEG_PIO2_C, r2.sub(r))));
-        FloatVector z = r.mul(r);
-        FloatVector sin = r.mul(z).fma(z.fma(S4, S3).fma(z, S2).fma(z, S1), rl).add(r);
-        FloatVector cos = z.fma(z.fma(C3, C2).fma(z, C1).fma(z, C0), ONE);
-        return select(sin, cos, kd, shift);
-    }
-
-    /** sin or cos by bit 0 of q + shift (kd = q + MAGIC), negated when bit 1 is set. */
-    private static FloatVector select(FloatVector sin, FloatVector cos, FloatVector kd, int shift) {
-        IntVector qi = kd.reinterpretAsInts().add(shift);
-        VectorMask<Float> odd = qi.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
-        IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
-        return sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+    /**
+     * {@code o[op + i] = sin(x + shift·π/2)} of {@code x[xp + i]} ({@code shift} 0: sin, 1: cos),
+     * {@code i < count}: x = q·π/2 + r + rl, then the sin or cos polynomial picked by q + shift mod 4;
+     * sin keeps tiny x (and −0) as x.
+     */
+    static void trig(float[] xs, int xp, float[] o, int op, int count, int shift) {
+        for (int i = 0; i < count; i += L) {
+            FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
+            boolean inside = x.abs().compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
+            FloatVector kd = x.fma(TWO_OVER_PI, MAGIC);
+            FloatVector q = kd.sub(MAGIC);
+            // x − q·A − q·B is exact (short parts, q < 2¹³); the rest, q·(C + D + E), goes into
+            // r + rl: r rounds once, rl is what that lost (r2 − r is exact) minus q·(D + E). rl matters
+            // where x is near a multiple of π/2 (tiny sin r) and where r rounds; cos r ≥ ½ needs no rl.
+            FloatVector r2 = q.fma(NEG_PIO2_B, q.fma(NEG_PIO2_A, x));
+            FloatVector r = q.fma(NEG_PIO2_C, r2);
+            FloatVector rl = q.fma(NEG_PIO2_E, q.fma(NEG_PIO2_D, q.fma(NEG_PIO2_C, r2.sub(r))));
+            FloatVector z = r.mul(r);
+            FloatVector sin = r.mul(z).fma(z.fma(S4, S3).fma(z, S2).fma(z, S1), rl).add(r);
+            FloatVector cos = z.fma(z.fma(C3, C2).fma(z, C1).fma(z, C0), ONE);
+            // sin or cos by bit 0 of q + shift (kd = q + MAGIC), negated when bit 1 is set.
+            IntVector qi = kd.reinterpretAsInts().add(shift);
+            VectorMask<Float> odd = qi.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
+            IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
+            FloatVector y = sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+            if (shift == 0) {
+                y = y.blend(x, x.abs().compare(VectorOperators.LT, SIN_TINY));
+            }
+            y.intoArray(o, op + i);
+            if (!inside) {
+                FloatLanes.patch(shift == 0 ? Math::sin : Math::cos, x.toArray(), o, op + i, TRIG_LIMIT);
+            }
+        }
     }
 
     // Taylor coefficients of (eʳ − 1 − r)/r², 1/2! … 1/9!: |r| ≤ ln2/2 leaves under 2⁻³⁰ out.
@@ -126,57 +136,67 @@ final class FloatPoly {
      * eˣ − 1 for |x| ≤ {@link #EXP_LIMIT}: 2ⁿ·(eʳ − 1) + (2ⁿ − 1) with r + rl = x − n·ln 2 and
      * eʳ − 1 = ph + pl, the final sum compensated; x below −20 (result −1 in float) is clamped.
      */
-    static FloatVector expm1(FloatVector x) {
-        FloatVector m = x.max(-20f);
-        FloatVector kd = m.fma(LOG2E, MAGIC);
-        FloatVector n = kd.sub(MAGIC);
-        // t is exact, r rounds once, rl is what it lost (t − r is exact).
-        FloatVector t = n.fma(NEG_LN2_HI, m);
-        FloatVector r = n.fma(NEG_LN2_LO, t);
-        FloatVector rl = n.fma(NEG_LN2_LO, t.sub(r));
-        FloatVector r2 = r.mul(r);
-        FloatVector r4 = r2.mul(r2);
-        FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
-        // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph); r − ph is exact.
-        FloatVector ph = r2.fma(u, r);
-        FloatVector pl = r2.fma(u, r.sub(ph)).add(rl.fma(ph, rl));
-        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        // e + el = 2ⁿ·ph + (2ⁿ − 1) exactly (Fast2Sum: |2ⁿ − 1| ≥ |2ⁿ·ph| unless n = 0, where e = ph).
-        FloatVector sm1 = scale.sub(ONE);
-        FloatVector e = scale.fma(ph, sm1);
-        FloatVector y = scale.fma(pl, scale.fma(ph, sm1.sub(e))).add(e);
-        // Tiny |x|: eˣ − 1 rounds to x (the sum would lose −0's sign).
-        return y.blend(x, x.abs().compare(VectorOperators.LT, 0x1p-25f));
+    static void expm1(float[] xs, int xp, float[] o, int op, int count) {
+        for (int i = 0; i < count; i += L) {
+            FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
+            boolean inside = x.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
+            FloatVector m = x.max(-20f);
+            FloatVector kd = m.fma(LOG2E, MAGIC);
+            FloatVector n = kd.sub(MAGIC);
+            // t is exact, r rounds once, rl is what it lost (t − r is exact).
+            FloatVector t = n.fma(NEG_LN2_HI, m);
+            FloatVector r = n.fma(NEG_LN2_LO, t);
+            FloatVector rl = n.fma(NEG_LN2_LO, t.sub(r));
+            FloatVector r2 = r.mul(r);
+            FloatVector r4 = r2.mul(r2);
+            FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
+            // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph); r − ph is exact.
+            FloatVector ph = r2.fma(u, r);
+            FloatVector pl = r2.fma(u, r.sub(ph)).add(rl.fma(ph, rl));
+            FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            // e + el = 2ⁿ·ph + (2ⁿ − 1) exactly (Fast2Sum: |2ⁿ − 1| ≥ |2ⁿ·ph| unless n = 0, where e = ph).
+            FloatVector sm1 = scale.sub(ONE);
+            FloatVector e = scale.fma(ph, sm1);
+            FloatVector y = scale.fma(pl, scale.fma(ph, sm1.sub(e))).add(e);
+            // Tiny |x|: eˣ − 1 rounds to x (the sum would lose −0's sign).
+            y.blend(x, x.abs().compare(VectorOperators.LT, 0x1p-25f)).intoArray(o, op + i);
+            if (!inside) {
+                FloatLanes.patch(Math::expm1, x.toArray(), o, op + i, EXP_LIMIT);
+            }
+        }
     }
 
     /**
      * tanh x = sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's formula): e carries
      * its last rounding error and the quotient is compensated, which keeps the result within 1 float ulp.
      */
-    static FloatVector tanh(FloatVector x) {
-        // Beyond |x| = 10, tanh rounds to ±1 in float; the clamp keeps 2ⁿ normal (NaN passes through).
-        FloatVector m = x.abs().mul(-2f).max(-20f);
-        FloatVector kd = m.fma(LOG2E, MAGIC);
-        FloatVector n = kd.sub(MAGIC);
-        FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
-        // Estrin's scheme: a depth-3 tree instead of a chain of 7 dependent fmas.
-        FloatVector r2 = r.mul(r);
-        FloatVector r4 = r2.mul(r2);
-        FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
-        FloatVector p = r2.fma(u, r);
-        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector sm1 = scale.sub(ONE);
-        FloatVector e = scale.fma(p, sm1);
-        // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
-        FloatVector el = scale.fma(p, sm1.sub(e));
-        FloatVector d = e.add(TWO);
-        FloatVector dl = TWO.sub(d).add(e).add(el);
-        // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
-        // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
-        FloatVector inv = ONE.div(d);
-        FloatVector t = e.mul(inv);
-        FloatVector nt = t.neg();
-        FloatVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
-        return y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats();
+    static void tanh(float[] xs, int xp, float[] o, int op, int count) {
+        for (int i = 0; i < count; i += L) {
+            FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
+            // Beyond |x| = 10, tanh rounds to ±1 in float; the clamp keeps 2ⁿ normal (NaN passes through).
+            FloatVector m = x.abs().mul(-2f).max(-20f);
+            FloatVector kd = m.fma(LOG2E, MAGIC);
+            FloatVector n = kd.sub(MAGIC);
+            FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
+            // Estrin's scheme: a depth-3 tree instead of a chain of 7 dependent fmas.
+            FloatVector r2 = r.mul(r);
+            FloatVector r4 = r2.mul(r2);
+            FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
+            FloatVector p = r2.fma(u, r);
+            FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector sm1 = scale.sub(ONE);
+            FloatVector e = scale.fma(p, sm1);
+            // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
+            FloatVector el = scale.fma(p, sm1.sub(e));
+            FloatVector d = e.add(TWO);
+            FloatVector dl = TWO.sub(d).add(e).add(el);
+            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
+            // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
+            FloatVector inv = ONE.div(d);
+            FloatVector t = e.mul(inv);
+            FloatVector nt = t.neg();
+            FloatVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
+            y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats().intoArray(o, op + i);
+        }
     }
 }
