@@ -1,17 +1,11 @@
 package dev.jgrad.kernels.simd;
 
-import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.UnaryFn;
 import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-import static jdk.incubator.vector.VectorOperators.EQ;
-import static jdk.incubator.vector.VectorOperators.GE;
-import static jdk.incubator.vector.VectorOperators.GT;
-import static jdk.incubator.vector.VectorOperators.LE;
-import static jdk.incubator.vector.VectorOperators.LT;
 import static jdk.incubator.vector.VectorOperators.NE;
 
 /**
@@ -21,6 +15,7 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * cos, tanh ({@link DoublePoly}), log and log1p ({@link DoubleLog}) are jgrad's own polynomials, and
  * the σ-based functions are built from them (the same bits interpreted or compiled); tan still uses
  * the vector library's lanewise form, whose last bit may change once C2 compiles it.
+ * Binary loops are in {@link DoubleZips}.
  */
 final class DoubleLanes {
     static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
@@ -88,49 +83,6 @@ final class DoubleLanes {
         for (; i < len; i++) {
             o[op + i] = f.applyAsDouble(x[xp + i]);
         }
-    }
-
-    /**
-     * {@code o[op + i] = f(a[ap + i·sa], b[bp + i·sb])} with strides 0 (a broadcast element) or 1.
-     * POW has no vector form (Math.pow's special cases); it runs the scalar definition.
-     */
-    static void zip(BinaryFn f, double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int len) {
-        int i = 0;
-        int n = S.loopBound(len);
-        switch (f) {
-            case ADD -> i = zipAdd(a, ap, sa, b, bp, sb, o, op, n);
-            case SUB -> i = zipSub(a, ap, sa, b, bp, sb, o, op, n);
-            case MUL -> i = zipMul(a, ap, sa, b, bp, sb, o, op, n);
-            case DIV -> i = zipDiv(a, ap, sa, b, bp, sb, o, op, n);
-            case MAX -> i = zipMax(a, ap, sa, b, bp, sb, o, op, n);
-            case MIN -> i = zipMin(a, ap, sa, b, bp, sb, o, op, n);
-            case GT -> i = zipGt(a, ap, sa, b, bp, sb, o, op, n);
-            case GE -> i = zipGe(a, ap, sa, b, bp, sb, o, op, n);
-            case LT -> i = zipLt(a, ap, sa, b, bp, sb, o, op, n);
-            case LE -> i = zipLe(a, ap, sa, b, bp, sb, o, op, n);
-            case EQ -> i = zipEq(a, ap, sa, b, bp, sb, o, op, n);
-            // Fused reverse rules: the same operations in the same order as the scalar definitions, no FMA.
-            case TANH_BACKWARD -> i = zipTanhBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case SIGMOID_BACKWARD -> i = zipSigmoidBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case POW -> { }
-        }
-        for (; i < len; i++) {
-            o[op + i] = f.applyAsDouble(a[ap + i * sa], b[bp + i * sb]);
-        }
-    }
-
-    /**
-     * The element of a stride-0 operand in every lane. Made inside each loop method rather than passed
-     * in: C2 boxes a vector argument of a call it leaves out of line (as it may once many functions
-     * have run), and then every vector merged with it in {@code load} as well — 2–3× slower.
-     */
-    private static DoubleVector broadcast(double[] x, int p, int stride) {
-        return DoubleVector.broadcast(S, stride == 0 ? x[p] : 0);
-    }
-
-    private static DoubleVector load(double[] x, int p, int stride, DoubleVector broadcast, int i) {
-        return stride == 0 ? broadcast : at(x, p + i);
     }
 
     /** {@code o[op + i] = c[cp + i] != 0 ? a[ap + i] : b[bp + i]} (NaN counts as non-zero). */
@@ -309,115 +261,6 @@ final class DoubleLanes {
     private static int mapClamp(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
         for (; i < n; i += L) VectorMath.clamp(at(x, xp + i), a, b).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipAdd(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).add(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipSub(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).sub(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipMul(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).mul(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipDiv(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).div(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipMax(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).max(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipMin(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) load(a, ap, sa, ab, i).min(load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipGt(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipGe(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), GE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipLt(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LT, load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipLe(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), LE, load(b, bp, sb, bb, i)).intoArray(o, op + i);
-        return i;
-    }
-    private static int zipTanhBackward(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (; i < n; i += L) {
-            DoubleVector y = load(a, ap, sa, ab, i);
-            load(b, bp, sb, bb, i).mul(one.sub(y.mul(y))).intoArray(o, op + i);
-        }
-        return i;
-    }
-    private static int zipSigmoidBackward(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        DoubleVector one = DoubleVector.broadcast(S, 1.0);
-        for (; i < n; i += L) {
-            DoubleVector y = load(a, ap, sa, ab, i);
-            load(b, bp, sb, bb, i).mul(y.mul(one.sub(y))).intoArray(o, op + i);
-        }
-        return i;
-    }
-    private static int zipReluBackward(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        DoubleVector zero = DoubleVector.zero(S);
-        for (; i < n; i += L) {
-            load(b, bp, sb, bb, i).mul(VectorMath.indicator(load(a, ap, sa, ab, i), GT, zero)).intoArray(o, op + i);
-        }
-        return i;
-    }
-    private static int zipEq(double[] a, int ap, int sa, double[] b, int bp, int sb, double[] o, int op, int n) {
-        DoubleVector ab = broadcast(a, ap, sa);
-        DoubleVector bb = broadcast(b, bp, sb);
-        int i = 0;
-        for (; i < n; i += L) VectorMath.indicator(load(a, ap, sa, ab, i), EQ, load(b, bp, sb, bb, i)).intoArray(o, op + i);
         return i;
     }
 }

@@ -144,10 +144,10 @@ public final class SimdKernels implements Kernels {
                          Storage out, int outOff, int n) {
         if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
                 && out instanceof Storage.F64(double[] o)) {
-            DoubleLanes.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
+            DoubleZips.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
         } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
                 && out instanceof Storage.F32(float[] o)) {
-            FloatLanes.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
+            FloatZips.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
         } else {
             Kernels.super.zipRange(f, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
         }
@@ -183,12 +183,12 @@ public final class SimdKernels implements Kernels {
         if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
                 && out instanceof Storage.F64(double[] o)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
-                    DoubleLanes.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
+                    DoubleZips.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
                             o, row * rows.inner() + col, len)));
         } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
                 && out instanceof Storage.F32(float[] o)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
-                    FloatLanes.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
+                    FloatZips.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
                             o, row * rows.inner() + col, len)));
         }
     }
