@@ -84,19 +84,14 @@ public final class SimdKernels implements Kernels {
             scalar.map(f, x, lx, out);
             return;
         }
-        if (n < MIN_ROW && (!VectorMath.approximate(u.kind()) || lx.isContiguous())) {
-            // Tiny tensors (0-d scalars above all): no row analysis, which cost more than the work.
-            if (!VectorMath.approximate(u.kind())) {
-                scalar.map(f, x, lx, out);
-            } else if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
-                DoubleLanes.map(u, xs, lx.offset(), o, 0, n);
-            } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
-                FloatLanes.map(u, xs, lx.offset(), o, 0, n);
-            }
+        if (n < MIN_ROW && !VectorMath.approximate(u.kind())) {
+            // Tiny tensors (0-d scalars above all): the plain loop, no row analysis.
+            scalar.map(f, x, lx, out);
             return;
         }
         if (lx.isContiguous()) {
-            // Dense input (the common case): one flat range, no row analysis.
+            // Dense input (the common case): one flat range, no row analysis; below two threads'
+            // worth, a direct call (no lambda for forRange to run inline).
             int xo = lx.offset();
             if (n < 2 * MIN_CHUNK) {
                 mapRange(u, x, xo, out, 0, n);
@@ -162,7 +157,7 @@ public final class SimdKernels implements Kernels {
         }
         if (f instanceof BinaryFn fn && a.dtype() == out.dtype() && b.dtype() == out.dtype()
                 && la.isContiguous() && lb.isContiguous()) {
-            // Dense operands (the common case): one flat range, no row analysis.
+            // Dense operands (the common case): one flat range, no row analysis (as in map).
             int ao = la.offset();
             int bo = lb.offset();
             if (n < 2 * MIN_CHUNK) {
