@@ -123,6 +123,24 @@ class DeferredEvaluationTest {
         }, input(dtype, N), false);
     }
 
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void sinAndCosOfOneOperandComputedTogether(DType dtype) {
+        Tensor x = input(dtype, N);
+        // Pairs over a stored array and over a pending result, cos before sin, a pair whose sin is
+        // the stored root's operand and whose cos is read twice, and sin/cos of different operands.
+        assertSameBothWays(t -> t.cos().mul(t.sin()).add(t.exp().sin().mul(2)).sub(t.exp().cos().square())
+                .add(t.mul(3).sin()).add(t.mul(2).cos()), x, false);
+        assertSameBothWays(t -> {
+            Tensor c = t.add(0.5).cos();
+            return t.add(0.5).sin().add(c).mul(c);
+        }, x, false);
+        assertSameBothWays(t -> t.cos().add(t.sin()).sin(), x, false);
+        // Storage-sharing operands that are different arrays: the same elements, or shifted by one.
+        Tensor wide = input(dtype, N + 1);
+        assertSameBothWays(t -> t.slice(0, 0, N).sin().add(t.slice(0, 1, N + 1).cos()).add(t.slice(0, 0, N).cos()), wide, false);
+    }
+
     @Test
     void sharedSubexpressionsAndLongChains() {
         Tensor x = input(DType.FLOAT64, N);

@@ -111,6 +111,17 @@ public interface Kernels {
     }
 
     /**
+     * sin and cos of one range in one call, for a deferred expression that needs both of the same
+     * operand: {@code sin[sinOff + i] = sin(x[xOff + i])} and {@code cos[cosOff + i] = cos(x[xOff + i])}
+     * for {@code i < n}, same dtype. The values are exactly those of two {@link #mapRange} calls;
+     * an implementation may share the argument reduction between the two.
+     */
+    default void sinCosRange(Storage x, int xOff, Storage sin, int sinOff, Storage cos, int cosOff, int n) {
+        mapRange(UnaryFn.of(UnaryFn.Kind.SIN), x, xOff, sin, sinOff, n);
+        mapRange(UnaryFn.of(UnaryFn.Kind.COS), x, xOff, cos, cosOff, n);
+    }
+
+    /**
      * {@code out[outOff + i] = f(x[xOff + i])} for {@code i < n}, same dtype: one step of a deferred
      * element-wise expression ({@link dev.jgrad.tensor.Deferred}). Every element must get exactly the
      * value {@link #map} gives it, wherever it sits in a range: implementations never let an

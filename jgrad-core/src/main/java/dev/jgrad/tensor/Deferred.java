@@ -193,12 +193,18 @@ public final class Deferred {
         private final int[][] leafOffset;
         private final int numel;
         private final DType dtype;
+        /** Node i is sin or cos and node i + 1 the other function of the same operand: one kernel call computes both. */
+        private final boolean[] sinCosNext;
 
         Evaluation(NDArray root) {
             Graph g = new Graph();
             g.visit(root);
             count = g.nodes.size();
             arrays = g.nodes.toArray(new NDArray[0]);
+            sinCosNext = pairSinCos(arrays);
+            for (int i = 0; i < count; i++) {
+                g.index.put(arrays[i], i);
+            }
             exprs = new Deferred[count];
             targets = new Storage[count];
             producer = new int[count][];
@@ -278,13 +284,68 @@ public final class Deferred {
                 int outOff = targets[i] != null ? start : 0;
                 Storage a = operand(scratch, i, 0);
                 int aOff = offset(i, 0, start);
-                if (d.fn instanceof UnaryFn f) {
+                if (sinCosNext[i]) {
+                    Storage other = targets[i + 1] != null ? targets[i + 1] : scratch[buffer[i + 1]];
+                    int otherOff = targets[i + 1] != null ? start : 0;
+                    if (((UnaryFn) d.fn).kind() == UnaryFn.Kind.SIN) {
+                        k.sinCosRange(a, aOff, out, outOff, other, otherOff, len);
+                    } else {
+                        k.sinCosRange(a, aOff, other, otherOff, out, outOff, len);
+                    }
+                    i++;
+                } else if (d.fn instanceof UnaryFn f) {
                     k.mapRange(f, a, aOff, out, outOff, len);
                 } else {
                     k.zipRange((BinaryFn) d.fn, a, aOff, d.strides[0], operand(scratch, i, 1), offset(i, 1, start),
                             d.strides[1], out, outOff, len);
                 }
             }
+        }
+
+        /**
+         * Moves each cos(x) next to a sin(x) of the same operand (or the other way round) and marks the
+         * pair. Moving a unary node up to just after another reader of its operand keeps operands first;
+         * its buffer is then assigned while the operand and the partner are both still live.
+         */
+        private static boolean[] pairSinCos(NDArray[] nodes) {
+            boolean[] paired = new boolean[nodes.length];
+            for (int i = 0; i + 1 < nodes.length; i++) {
+                UnaryFn.Kind want = complement(nodes[i].deferredExpression());
+                if (want == null) {
+                    continue;
+                }
+                NDArray x = nodes[i].deferredExpression().operands[0];
+                for (int j = i + 1; j < nodes.length; j++) {
+                    Deferred e = nodes[j].deferredExpression();
+                    if (e.fn instanceof UnaryFn f && f.kind() == want && sameElements(e.operands[0], x)) {
+                        NDArray partner = nodes[j];
+                        System.arraycopy(nodes, i + 1, nodes, i + 2, j - i - 1);
+                        nodes[i + 1] = partner;
+                        paired[i] = true;
+                        i++;
+                        break;
+                    }
+                }
+            }
+            return paired;
+        }
+
+        private static UnaryFn.Kind complement(Deferred d) {
+            if (d.fn instanceof UnaryFn f) {
+                return f.kind() == UnaryFn.Kind.SIN ? UnaryFn.Kind.COS : f.kind() == UnaryFn.Kind.COS ? UnaryFn.Kind.SIN : null;
+            }
+            return null;
+        }
+
+        /** Both the same pending result, or both stored arrays read from the same place (unary operands have stride 1). */
+        private static boolean sameElements(NDArray a, NDArray b) {
+            if (a == b) {
+                return true;
+            }
+            if (a.isDeferred() || b.isDeferred()) {
+                return false;
+            }
+            return a.storage() == b.storage() && a.layout().offset() == b.layout().offset();
         }
 
         private Storage operand(Storage[] scratch, int i, int k) {
