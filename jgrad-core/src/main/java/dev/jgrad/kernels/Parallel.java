@@ -3,6 +3,7 @@ package dev.jgrad.kernels;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinWorkerThread;
 import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * jgrad's own worker pool for kernels that split work across cores. Not the common pool: on a
@@ -63,12 +64,51 @@ public final class Parallel {
                 }
             };
         }
-        // The caller runs the first chunk itself while the pool runs the rest.
-        for (int c = 1; c < chunks; c++) {
+        runAll(tasks);
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in pieces of {@code grain} items that the calling thread
+     * and the pool's workers take in turn until none is left, when {@code n} is at least two
+     * {@code minChunk}s (otherwise, or on a pool worker, inline as one range). Only for work whose
+     * result does not depend on how it is split: a thread the machine slows down (other load, a
+     * noisy neighbour) leaves its remaining pieces to the others instead of holding up the join.
+     */
+    public static void forPieces(int n, int minChunk, int grain, Range body) {
+        int pieces = (int) Math.min(Integer.MAX_VALUE, ((long) n + grain - 1) / Math.max(1, grain));
+        int workers = POOL == null ? 1 : Math.min(Math.min(THREADS, pieces), Math.max(1, n / Math.max(1, minChunk)));
+        if (workers <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+            if (n > 0) {
+                body.run(0, n);
+            }
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        Runnable take = () -> {
+            for (int p = next.getAndIncrement(); p < pieces; p = next.getAndIncrement()) {
+                int from = (int) ((long) p * grain);
+                body.run(from, (int) Math.min(n, (long) from + grain));
+            }
+        };
+        RecursiveAction[] tasks = new RecursiveAction[workers];
+        for (int c = 0; c < workers; c++) {
+            tasks[c] = new RecursiveAction() {
+                @Override
+                protected void compute() {
+                    take.run();
+                }
+            };
+        }
+        runAll(tasks);
+    }
+
+    /** The caller runs the first task itself while the pool runs the rest; returns when all are done. */
+    private static void runAll(RecursiveAction[] tasks) {
+        for (int c = 1; c < tasks.length; c++) {
             POOL.execute(tasks[c]);
         }
         tasks[0].invoke();
-        for (int c = 1; c < chunks; c++) {
+        for (int c = 1; c < tasks.length; c++) {
             tasks[c].join();
         }
     }

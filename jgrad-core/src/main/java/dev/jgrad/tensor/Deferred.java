@@ -41,6 +41,8 @@ public final class Deferred {
     static final int RECOMPUTE_LIMIT = 2;
     /** Elements per evaluation step: a 16 KB float64 scratch buffer per live op. */
     private static final int CHUNK = 2048;
+    /** Elements the evaluating threads take at a time: small enough that a slowed thread holds up little. */
+    private static final int PIECE = 32 * CHUNK;
     /** Elements per thread below which evaluation stays on the calling thread (as the kernels). */
     private static final int MIN_PARALLEL = 1 << 16;
     static final Object LOCK = new Object();
@@ -258,7 +260,7 @@ public final class Deferred {
 
         void run() {
             Kernels k = KernelProvider.get();
-            Parallel.forRange(numel, MIN_PARALLEL, (from, to) -> {
+            Parallel.forPieces(numel, MIN_PARALLEL, PIECE, (from, to) -> {
                 Storage[] scratch = new Storage[buffers];
                 for (int b = 0; b < buffers; b++) {
                     scratch[b] = Storage.allocate(dtype, Math.min(CHUNK, to - from));
