@@ -36,8 +36,19 @@ final class FloatPoly {
     private static final float LN2_HI = 0.693145751953125f;
     private static final float LN2_LO = 1.428606765330187045e-06f;
 
-    /** eˣ for |x| ≤ {@link #EXP_LIMIT}: eʳ·2ⁿ with r = x − n·ln 2, |r| ≤ ln2/2, Taylor to r⁷. */
-    /** {@code o[op + i] = exp(x[xp + i])}, {@code i < count} (a multiple of the vector length). */
+    // eʳ = 1 + r + r²·(X2 + X3·r + … + X6·r⁴): minimax relative error 2⁻²⁷·⁴ (float coefficients)
+    // on |r| ≤ 1.02·ln2/2, as accurate as Taylor to r⁷ with one fma less.
+    private static final FloatVector X2 = v(0.4999999403953552f);
+    private static final FloatVector X3 = v(0.16666509211063385f);
+    private static final FloatVector X4 = v(0.04166848585009575f);
+    private static final FloatVector X5 = v(0.008370106108486652f);
+    private static final FloatVector X6 = v(0.0013813594123348594f);
+
+    /**
+     * {@code o[op + i] = exp(x[xp + i])}, {@code i < count} (a multiple of the vector length), for
+     * |x| ≤ {@link #EXP_LIMIT}: 2ⁿ·eʳ with r = x − n·ln 2, |r| ≤ ln2/2, as 2ⁿ·q + 2ⁿ (one fma, the
+     * same rounding as (1 + q)·2ⁿ since 2ⁿ is a normal power of two).
+     */
     static void exp(float[] xs, int xp, float[] o, int op, int count) {
         for (int i = 0; i < count; i += L) {
             FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
@@ -46,12 +57,11 @@ final class FloatPoly {
             FloatVector kd = x.fma(LOG2E, MAGIC);
             FloatVector n = kd.sub(MAGIC);
             FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
-            FloatVector u = r.fma(1 / 5040f, 1 / 720f).fma(r, r.broadcast(1 / 120f))
-                    .fma(r, r.broadcast(1 / 24f)).fma(r, r.broadcast(1 / 6f)).fma(r, r.broadcast(0.5f));
-            FloatVector p = r.mul(r).fma(u, r).add(1);
+            FloatVector u = r.fma(X6, X5).fma(r, X4).fma(r, X3).fma(r, X2);
+            FloatVector q = r.mul(r).fma(u, r);
             // 2ⁿ: n sits in kd's low bits; move n + 127 into the exponent field.
             FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(scale).intoArray(o, op + i);
+            scale.fma(q, scale).intoArray(o, op + i);
             if (!inside) {
                 FloatLanes.patch(Math::exp, x.toArray(), o, op + i, EXP_LIMIT);
             }
