@@ -12,7 +12,7 @@ import jdk.incubator.vector.VectorSpecies;
  * double lanes, rounded to float once: in float lanes it needs compensated arithmetic to stay within
  * 1 ulp, which costs more), from exact IEEE operations only (see {@link DoublePoly} for why: the library's
  * lanewise EXP/SIN/… change their last bits once C2 compiles them). Within 1 float ulp of the
- * correctly rounded result (tanh checked on every float; FloatPolyUlpTest checks a dense sample);
+ * correctly rounded result (tanh and exp checked on every float once; FloatTranscendentalUlpTest checks a dense sample);
  * lanes beyond each {@code *_LIMIT} (NaN, ±∞, overflow and subnormal results, huge angles) take the
  * scalar definition. Each function is a whole loop over
  * arrays with its polynomial written out inside: no vector ever crosses a call, because C2 boxes
@@ -217,8 +217,11 @@ final class FloatPoly {
             DoubleVector z = x.mul(x);
             DoubleVector p = z.fma(TP5, TP4).fma(z, TP3).fma(z, TP2).fma(z, TP1).fma(z, TP0);
             DoubleVector q = z.fma(TQ5, TQ4).fma(z, TQ3).fma(z, TQ2).fma(z, TQ1).fma(z, ONE_D);
-            DoubleVector one = x.reinterpretAsLongs().and(Long.MIN_VALUE).or(ONE_D.reinterpretAsLongs()).reinterpretAsDoubles();
-            DoubleVector y = x.mul(p).div(q).blend(one, z.compare(VectorOperators.GT, TANH_SAT_Z));
+            DoubleVector y = x.mul(p).div(q);
+            VectorMask<Double> saturated = z.compare(VectorOperators.GT, TANH_SAT_Z);
+            if (saturated.anyTrue()) {
+                y = y.blend(x.reinterpretAsLongs().and(Long.MIN_VALUE).or(ONE_D.reinterpretAsLongs()).reinterpretAsDoubles(), saturated);
+            }
             ((FloatVector) y.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(o, op + i);
         }
     }
