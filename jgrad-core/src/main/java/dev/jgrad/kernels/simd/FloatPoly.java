@@ -1,16 +1,20 @@
 package dev.jgrad.kernels.simd;
 
+import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
- * float32 eˣ, sin, cos and tanh as polynomials in float lanes, from exact IEEE operations only (see
- * {@link DoublePoly} for why: the library's lanewise EXP/SIN/… change their last bits once C2
- * compiles them). Within 1 float ulp of the correctly rounded result (measured on 10M arguments)
- * on the range each {@code *_LIMIT} states; callers send lanes beyond it (NaN, ±∞, overflow and
- * subnormal results, huge angles) to the scalar definition. Each function is a whole loop over
+ * float32 eˣ, eˣ − 1, sin, cos (polynomials in float lanes) and tanh (a rational function in widened
+ * double lanes, rounded to float once: in float lanes it needs compensated arithmetic to stay within
+ * 1 ulp, which costs more), from exact IEEE operations only (see {@link DoublePoly} for why: the library's
+ * lanewise EXP/SIN/… change their last bits once C2 compiles them). Within 1 float ulp of the
+ * correctly rounded result (tanh and exp checked on every float once; FloatTranscendentalUlpTest checks a dense sample);
+ * lanes beyond each {@code *_LIMIT} (NaN, ±∞, overflow and subnormal results, huge angles) take the
+ * scalar definition. Each function is a whole loop over
  * arrays with its polynomial written out inside: no vector ever crosses a call, because C2 boxes
  * the vector arguments of a call it leaves out of line, and whether it inlines one depends on what
  * else the caller has inlined by then (a chain's backward pass ran 2–3× slower when exp was left
@@ -32,8 +36,19 @@ final class FloatPoly {
     private static final float LN2_HI = 0.693145751953125f;
     private static final float LN2_LO = 1.428606765330187045e-06f;
 
-    /** eˣ for |x| ≤ {@link #EXP_LIMIT}: eʳ·2ⁿ with r = x − n·ln 2, |r| ≤ ln2/2, Taylor to r⁷. */
-    /** {@code o[op + i] = exp(x[xp + i])}, {@code i < count} (a multiple of the vector length). */
+    // eʳ = 1 + r + r²·(X2 + X3·r + … + X6·r⁴): minimax relative error 2⁻²⁷·⁴ (float coefficients)
+    // on |r| ≤ 1.02·ln2/2, as accurate as Taylor to r⁷ with one fma less.
+    private static final FloatVector X2 = v(0.4999999403953552f);
+    private static final FloatVector X3 = v(0.16666509211063385f);
+    private static final FloatVector X4 = v(0.04166848585009575f);
+    private static final FloatVector X5 = v(0.008370106108486652f);
+    private static final FloatVector X6 = v(0.0013813594123348594f);
+
+    /**
+     * {@code o[op + i] = exp(x[xp + i])}, {@code i < count} (a multiple of the vector length), for
+     * |x| ≤ {@link #EXP_LIMIT}: 2ⁿ·eʳ with r = x − n·ln 2, |r| ≤ ln2/2, as 2ⁿ·q + 2ⁿ (one fma, the
+     * same rounding as (1 + q)·2ⁿ since 2ⁿ is a normal power of two).
+     */
     static void exp(float[] xs, int xp, float[] o, int op, int count) {
         for (int i = 0; i < count; i += L) {
             FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
@@ -42,12 +57,11 @@ final class FloatPoly {
             FloatVector kd = x.fma(LOG2E, MAGIC);
             FloatVector n = kd.sub(MAGIC);
             FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
-            FloatVector u = r.fma(1 / 5040f, 1 / 720f).fma(r, r.broadcast(1 / 120f))
-                    .fma(r, r.broadcast(1 / 24f)).fma(r, r.broadcast(1 / 6f)).fma(r, r.broadcast(0.5f));
-            FloatVector p = r.mul(r).fma(u, r).add(1);
+            FloatVector u = r.fma(X6, X5).fma(r, X4).fma(r, X3).fma(r, X2);
+            FloatVector q = r.mul(r).fma(u, r);
             // 2ⁿ: n sits in kd's low bits; move n + 127 into the exponent field.
             FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            p.mul(scale).intoArray(o, op + i);
+            scale.fma(q, scale).intoArray(o, op + i);
             if (!inside) {
                 FloatLanes.patch(Math::exp, x.toArray(), o, op + i, EXP_LIMIT);
             }
@@ -75,7 +89,6 @@ final class FloatPoly {
     private static final FloatVector C2 = v(-0.001388676377460993f);
     private static final FloatVector C3 = v(2.439044879627741e-05f);
     private static final FloatVector ONE = v(1f);
-    private static final FloatVector TWO = v(2f);
     /** Below this |x|, sin x rounds to x (and keeps the sign of −0). */
     private static final float SIN_TINY = 0x1p-12f;
 
@@ -119,6 +132,17 @@ final class FloatPoly {
             }
         }
     }
+
+    private static final VectorSpecies<Double> D = DoubleLanes.S;
+    /** The floats that widen to one double vector. */
+    private static final VectorSpecies<Float> HALF = FloatWideLanes.HALF;
+    private static final int H = HALF.length();
+
+    private static DoubleVector d(double c) {
+        return DoubleVector.broadcast(D, c);
+    }
+
+    private static final DoubleVector ONE_D = d(1);
 
     // Taylor coefficients of (eʳ − 1 − r)/r², 1/2! … 1/9!: |r| ≤ ln2/2 leaves under 2⁻³⁰ out.
     private static final FloatVector E2 = v(1 / 2f);
@@ -166,37 +190,39 @@ final class FloatPoly {
         }
     }
 
+    // tanh x = x·P(z)/Q(z), z = x², minimax relative error 2⁻²⁸·⁹ on |x| ≤ 9.0111 (z ≤ 81.2).
+    private static final DoubleVector TP0 = d(0.9999999981050721);
+    private static final DoubleVector TP1 = d(0.1405745604245564);
+    private static final DoubleVector TP2 = d(0.004370732163607142);
+    private static final DoubleVector TP3 = d(4.08864577225031e-05);
+    private static final DoubleVector TP4 = d(1.0360516309653616e-07);
+    private static final DoubleVector TP5 = d(3.2365831312067694e-11);
+    private static final DoubleVector TQ1 = d(0.473907883469308);
+    private static final DoubleVector TQ2 = d(0.029006705123040467);
+    private static final DoubleVector TQ3 = d(0.0004903171525948389);
+    private static final DoubleVector TQ4 = d(2.47776676510127e-06);
+    private static final DoubleVector TQ5 = d(2.680243136654374e-09);
+    /** Beyond |x| = √81.2 ≈ 9.0111, 1 − tanh x &lt; 2⁻²⁵ and tanh rounds to ±1 in float. */
+    private static final DoubleVector TANH_SAT_Z = d(81.2);
+
     /**
-     * tanh x = sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's formula): e carries
-     * its last rounding error and the quotient is compensated, which keeps the result within 1 float ulp.
+     * {@code o[op + i] = tanh(x[xp + i])}, {@code i < count}, in double lanes: one rational x·P(x²)/Q(x²)
+     * (positive coefficients, so no cancellation), within 2⁻²⁸ of tanh, hence within 1 ulp once rounded
+     * to float; ±1 beyond the saturation point (±∞ too: the rational may overflow there, the blend
+     * discards it), NaN stays NaN, x·(P/Q ≈ 1) keeps tiny x and −0.
      */
     static void tanh(float[] xs, int xp, float[] o, int op, int count) {
-        for (int i = 0; i < count; i += L) {
-            FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
-            // Beyond |x| = 10, tanh rounds to ±1 in float; the clamp keeps 2ⁿ normal (NaN passes through).
-            FloatVector m = x.abs().mul(-2f).max(-20f);
-            FloatVector kd = m.fma(LOG2E, MAGIC);
-            FloatVector n = kd.sub(MAGIC);
-            FloatVector r = n.fma(NEG_LN2_LO, n.fma(NEG_LN2_HI, m));
-            // Estrin's scheme: a depth-3 tree instead of a chain of 7 dependent fmas.
-            FloatVector r2 = r.mul(r);
-            FloatVector r4 = r2.mul(r2);
-            FloatVector u = r4.fma(r2.fma(r.fma(E9, E8), r.fma(E7, E6)), r2.fma(r.fma(E5, E4), r.fma(E3, E2)));
-            FloatVector p = r2.fma(u, r);
-            FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector sm1 = scale.sub(ONE);
-            FloatVector e = scale.fma(p, sm1);
-            // e + el = 2ⁿ·p + (2ⁿ − 1) exactly (sm1 − e is exact: both lie within a factor 2).
-            FloatVector el = scale.fma(p, sm1.sub(e));
-            FloatVector d = e.add(TWO);
-            FloatVector dl = TWO.sub(d).add(e).add(el);
-            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
-            // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
-            FloatVector inv = ONE.div(d);
-            FloatVector t = e.mul(inv);
-            FloatVector nt = t.neg();
-            FloatVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
-            y.reinterpretAsInts().or(x.reinterpretAsInts().and(Integer.MIN_VALUE)).reinterpretAsFloats().intoArray(o, op + i);
+        for (int i = 0; i < count; i += H) {
+            DoubleVector x = (DoubleVector) FloatVector.fromArray(HALF, xs, xp + i).convertShape(VectorOperators.F2D, D, 0);
+            DoubleVector z = x.mul(x);
+            DoubleVector p = z.fma(TP5, TP4).fma(z, TP3).fma(z, TP2).fma(z, TP1).fma(z, TP0);
+            DoubleVector q = z.fma(TQ5, TQ4).fma(z, TQ3).fma(z, TQ2).fma(z, TQ1).fma(z, ONE_D);
+            DoubleVector y = x.mul(p).div(q);
+            VectorMask<Double> saturated = z.compare(VectorOperators.GT, TANH_SAT_Z);
+            if (saturated.anyTrue()) {
+                y = y.blend(x.reinterpretAsLongs().and(Long.MIN_VALUE).or(ONE_D.reinterpretAsLongs()).reinterpretAsDoubles(), saturated);
+            }
+            ((FloatVector) y.convertShape(VectorOperators.D2F, HALF, 0)).intoArray(o, op + i);
         }
     }
 }
