@@ -23,7 +23,7 @@ final class GemmF32 extends BlockedGemm {
     private final float[] edge = new float[MR * NR];
 
     GemmF32(int mc, int kc, int nc) {
-        super(MR, NR, mc, kc, nc);
+        super(MR, NR, mc, kc, nc, Float.BYTES);
     }
 
     /** C = A·B on these arrays; see {@link BlockedGemm#run}. Drops the array references afterwards. */

@@ -21,7 +21,7 @@ final class GemmF64 extends BlockedGemm {
     private final double[] edge = new double[MR * NR];
 
     GemmF64(int mc, int kc, int nc) {
-        super(MR, NR, mc, kc, nc);
+        super(MR, NR, mc, kc, nc, Double.BYTES);
     }
 
     /** C = A·B on these arrays; see {@link BlockedGemm#run}. Drops the array references afterwards. */
