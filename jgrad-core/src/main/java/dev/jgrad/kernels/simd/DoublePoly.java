@@ -38,8 +38,6 @@ final class DoublePoly {
     private static final double PIO2_1 = 0x1.921fb544p0;
     private static final double PIO2_2 = 0x1.0b4611a6p-34;
     private static final double PIO2_3 = 0x1.3198a2e037073p-69;
-    /** Below this |x|, sin x rounds to x (and the reduction would lose the sign of −0). */
-    private static final double SIN_TINY = 0x1p-27;
 
     /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, Taylor to r¹³ (Estrin). */
     static void exp(double[] x, int xp, double[] o, int op, int n) {
@@ -107,23 +105,24 @@ final class DoublePoly {
     private static final double EXPM1_TINY = 0x1p-54;
 
     /**
-     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. x = q·π/2 + (rh + rl)
-     * (Cody–Waite, three parts of π/2, r carried in two doubles), then fdlibm's sin or cos
-     * polynomial on [−π/4, π/4] by q + shift mod 4.
+     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. Computed on |x| (sin's
+     * sign put back at the end, which also keeps −0): |x| = q·π/2 + (rh + rl) (Cody–Waite, three
+     * parts of π/2, r carried in two doubles), then fdlibm's sin or cos polynomial on [−π/4, π/4]
+     * by q + shift mod 4.
      */
     static void sinCos(double[] x, int xp, double[] o, int op, int n, long shift) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
-            boolean inside = v.abs().compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
-            DoubleVector qd = v.fma(TWO_OVER_PI, MAGIC);
+            DoubleVector a = v.abs();
+            boolean inside = a.compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
+            DoubleVector qd = a.fma(TWO_OVER_PI, MAGIC);
             DoubleVector q = qd.sub(MAGIC);
-            // v − q·PIO2_1 is exact (q·PIO2_1 is, and it is within a factor 2 of v); so is q·PIO2_2.
-            DoubleVector r1 = q.fma(NEG_PIO2_1, v);
+            // a − q·PIO2_1 is exact (q·PIO2_1 is, and it is within a factor 2 of a); so is q·PIO2_2.
+            // rh is left unnormalised (|rl| may reach an ulp of rh): the polynomial starts 3 steps sooner.
+            DoubleVector r1 = q.fma(NEG_PIO2_1, a);
             DoubleVector w = q.mul(PIO2_2);
-            DoubleVector hi = r1.sub(w);
-            DoubleVector lo = q.fma(NEG_PIO2_3, r1.sub(hi).sub(w));
-            DoubleVector rh = hi.add(lo);
-            DoubleVector rl = hi.sub(rh).add(lo);
+            DoubleVector rh = r1.sub(w);
+            DoubleVector rl = q.fma(NEG_PIO2_3, r1.sub(rh).sub(w));
             DoubleVector z = rh.mul(rh);
             DoubleVector z2 = z.mul(z);
             // Both polynomials in Estrin's form (z, z², z⁴): short dependency chains.
@@ -134,20 +133,18 @@ final class DoublePoly {
             DoubleVector cw = z.fma(NEG_HALF, ONE);
             DoubleVector sin = rh.mul(z).fma(s, cw.mul(rl)).add(rh);
             // cos(rh + rl) ≈ cw + ((1 − z/2 − cw) + z²·C(z) − rh·rl): the bracket holds cw's rounding
-            // error exactly (1 − cw, and its difference with z/2, are exact) minus half z's own
-            // rounding error (rh² − z, exact by fma).
+            // error exactly (1 − cw and its difference with z/2 are exact) plus half z's own
+            // rounding error (z − rh², exact by fma).
             DoubleVector nrh = rh.neg();
-            DoubleVector corr = nrh.fma(rh, z).fma(HALF, ONE.sub(cw).sub(z.mul(0.5)));
+            DoubleVector corr = nrh.fma(rh, z).fma(HALF, z.fma(NEG_HALF, ONE.sub(cw)));
             DoubleVector cos = cw.add(z2.fma(c, nrh.fma(rl, corr)));
             LongVector qi = qd.reinterpretAsLongs().add(shift);
-            VectorMask<Double> odd = qi.and(1L).compare(VectorOperators.NE, 0L).cast(DoubleLanes.S);
-            // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q.
-            LongVector sign = qi.and(2L).lanewise(VectorOperators.LSHL, 62);
-            DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
-            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign). A loop-invariant
-            // test: C2 unswitches the loop, so cos skips the blend.
-            if (shift == 0) y = y.blend(v, v.abs().compare(VectorOperators.LT, SIN_TINY));
-            y.intoArray(o, op + i);
+            VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+            // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q (and sin by x's sign).
+            LongVector sign = qi.lanewise(VectorOperators.LSHL, 62);
+            if (shift == 0) sign = sign.lanewise(VectorOperators.XOR, v.reinterpretAsLongs());
+            sign = sign.and(Long.MIN_VALUE);
+            sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles().intoArray(o, op + i);
             if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
         }
     }
@@ -168,19 +165,35 @@ final class DoublePoly {
         }
     }
 
+    /** Elements per block of {@link #tanh}'s two passes (the scratch holds two blocks' worth). */
+    private static final int TANH_BLOCK = 256;
+
     /**
      * o[op + i] = tanh x for i &lt; n: sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's
      * formula): no overflow, no cancellation near 0. e carries its last rounding error and the
-     * quotient is compensated (double-double steps, one division).
+     * quotient is compensated (double-double steps, one division). Two passes over each block (e
+     * and its error into a scratch array, then the quotient): each loop's dependency chain is half
+     * as long, so the core keeps twice as many iterations in flight.
      */
     static void tanh(double[] x, int xp, double[] o, int op, int n) {
-        for (int i = 0; i < n; i += L) {
-            DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+        double[] scratch = new double[2 * Math.min(n, TANH_BLOCK)];
+        for (int b = 0; b < n; b += TANH_BLOCK) {
+            int m = Math.min(TANH_BLOCK, n - b);
+            tanhNumerator(x, xp + b, scratch, m);
+            tanhQuotient(x, xp + b, scratch, o, op + b, m);
+        }
+    }
+
+    /** s[i], s[m + i] = e + el = expm1(−2|x|) as an unevaluated sum, for i &lt; m. */
+    private static void tanhNumerator(double[] x, int xp, double[] s, int m) {
+        for (int i = 0; i < m; i += L) {
             // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
-            DoubleVector v = xv.abs().mul(-2).max(-40);
-            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            // k = round(−2|x|·log₂e) straight from |x| (the same value: −2 scales exactly), so −2|x|
+            // is computed beside it rather than before it.
+            DoubleVector a = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).abs().min(20);
+            DoubleVector kd = a.fma(NEG_TWO_LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
-            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, a.mul(-2)));
             DoubleVector r2 = r.mul(r);
             DoubleVector u = expPoly(r, r2);
             DoubleVector p = r2.fma(u, r);
@@ -188,17 +201,27 @@ final class DoublePoly {
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             DoubleVector sm1 = scale.sub(ONE);
             DoubleVector e = scale.fma(p, sm1);
-            DoubleVector el = scale.fma(p, sm1.sub(e));
+            e.intoArray(s, i);
+            scale.fma(p, sm1.sub(e)).intoArray(s, m + i);
+        }
+    }
+
+    /** o[op + i] = sign(x)·|e/(2 + e)| from e + el in s (see {@link #tanhNumerator}), for i &lt; m. */
+    private static void tanhQuotient(double[] x, int xp, double[] s, double[] o, int op, int m) {
+        for (int i = 0; i < m; i += L) {
+            DoubleVector e = DoubleVector.fromArray(DoubleLanes.S, s, i);
+            DoubleVector el = DoubleVector.fromArray(DoubleLanes.S, s, m + i);
             // d + dl = 2 + e + el (2 − d + e is exact).
             DoubleVector d = e.add(TWO);
             DoubleVector dl = TWO.sub(d).add(e).add(el);
-            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
-            // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
+            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction, the remainder
+            // (e + el) − t·(d + dl) (e − t·d exact by fma) times 1/d, brings it within half an ulp.
+            // Its two parts are summed first: one fma less on the path after the division.
             DoubleVector inv = ONE.div(d);
             DoubleVector t = e.mul(inv);
-            DoubleVector nt = t.neg();
-            DoubleVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
-            y.reinterpretAsLongs().or(xv.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles().intoArray(o, op + i);
+            DoubleVector y = t.fma(d.neg(), e).add(t.fma(dl.neg(), el)).fma(inv, t).abs();
+            y.reinterpretAsLongs().or(DoubleVector.fromArray(DoubleLanes.S, x, xp + i).reinterpretAsLongs().and(Long.MIN_VALUE))
+                    .reinterpretAsDoubles().intoArray(o, op + i);
         }
     }
 
@@ -234,6 +257,7 @@ final class DoublePoly {
     private static final DoubleVector HALF = v(0.5);
     private static final DoubleVector TWO = v(2);
     private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
+    private static final double NEG_TWO_LOG2E = -2 * LOG2E;
     private static final DoubleVector NEG_LN2_LO = v(-LN2_LO);
     private static final DoubleVector NEG_PIO2_1 = v(-PIO2_1);
     private static final DoubleVector NEG_PIO2_3 = v(-PIO2_3);
