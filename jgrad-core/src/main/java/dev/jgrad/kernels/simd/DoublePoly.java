@@ -121,22 +121,21 @@ final class DoublePoly {
             DoubleVector r1 = q.fma(NEG_PIO2_1, a);
             DoubleVector w = q.mul(PIO2_2);
             DoubleVector rh = r1.sub(w);
-            DoubleVector rl = q.fma(NEG_PIO2_3, r1.sub(rh).sub(w));
+            // nrl = −rl: the negations below then come free (fnmadd-free forms, negated sin coefficients).
+            DoubleVector nrl = q.fma(PIO2_3V, w.sub(r1.sub(rh)));
             DoubleVector z = rh.mul(rh);
             DoubleVector z2 = z.mul(z);
             // Both polynomials in Estrin's form (z, z², z⁴): short dependency chains.
             DoubleVector z4 = z2.mul(z2);
-            DoubleVector s = z4.fma(z.fma(S6, S5), z2.fma(z.fma(S4, S3), z.fma(S2, S1)));
+            DoubleVector ns = z4.fma(z.fma(NS6, NS5), z2.fma(z.fma(NS4, NS3), z.fma(NS2, NS1)));
             DoubleVector c = z4.fma(z.fma(C6, C5), z2.fma(z.fma(C4, C3), z.fma(C2, C1)));
-            // cw = 1 − z/2 rounded once; sin(rh + rl) ≈ rh + (rh·z·S(z) + rl·cw).
-            DoubleVector cw = z.fma(NEG_HALF, ONE);
-            DoubleVector sin = rh.mul(z).fma(s, cw.mul(rl)).add(rh);
-            // cos(rh + rl) ≈ cw + ((1 − z/2 − cw) + z²·C(z) − rh·rl): the bracket holds cw's rounding
-            // error exactly (1 − cw and its difference with z/2 are exact) plus half z's own
-            // rounding error (z − rh², exact by fma).
-            DoubleVector nrh = rh.neg();
-            DoubleVector corr = nrh.fma(rh, z).fma(HALF, z.fma(NEG_HALF, ONE.sub(cw)));
-            DoubleVector cos = cw.add(z2.fma(c, nrh.fma(rl, corr)));
+            // cw = 1 − rh²/2 rounded once; sin(rh + rl) ≈ rh − (rh·z·(−S(z)) − rl·cw).
+            DoubleVector nhrh = rh.mul(NEG_HALF);
+            DoubleVector cw = rh.fma(nhrh, ONE);
+            DoubleVector sin = rh.sub(rh.mul(z).fma(ns, nrl.mul(cw)));
+            // cos(rh + rl) ≈ cw + ((1 − rh²/2 − cw) + z²·C(z) − rh·rl): the bracket's first term is
+            // cw's rounding error (1 − cw is exact; the fma takes rh² whole).
+            DoubleVector cos = cw.add(z2.fma(c, rh.fma(nrl, rh.fma(nhrh, ONE.sub(cw)))));
             LongVector qi = qd.reinterpretAsLongs().add(shift);
             VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
             // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q (and sin by x's sign).
@@ -225,12 +224,13 @@ final class DoublePoly {
     }
 
     // fdlibm's minimax coefficients for sin and cos on [−π/4, π/4].
-    private static final DoubleVector S1 = v(-0x1.5555555555549p-3);
-    private static final DoubleVector S2 = v(0x1.111111110f8a6p-7);
-    private static final DoubleVector S3 = v(-0x1.a01a019c161d5p-13);
-    private static final DoubleVector S4 = v(0x1.71de357b1fe7dp-19);
-    private static final DoubleVector S5 = v(-0x1.ae5e68a2b9cebp-26);
-    private static final DoubleVector S6 = v(0x1.5d93a5acfd57cp-33);
+    // (sin's negated: see sinCos.)
+    private static final DoubleVector NS1 = v(0x1.5555555555549p-3);
+    private static final DoubleVector NS2 = v(-0x1.111111110f8a6p-7);
+    private static final DoubleVector NS3 = v(0x1.a01a019c161d5p-13);
+    private static final DoubleVector NS4 = v(-0x1.71de357b1fe7dp-19);
+    private static final DoubleVector NS5 = v(0x1.ae5e68a2b9cebp-26);
+    private static final DoubleVector NS6 = v(-0x1.5d93a5acfd57cp-33);
     private static final DoubleVector C1 = v(0x1.555555555554cp-5);
     private static final DoubleVector C2 = v(-0x1.6c16c16c15177p-10);
     private static final DoubleVector C3 = v(0x1.a01a019cb159p-16);
@@ -251,13 +251,12 @@ final class DoublePoly {
     private static final DoubleVector E9 = v(0x1.af7fbb44c0b9bp-26);
     private static final DoubleVector ONE = v(1);
     private static final DoubleVector NEG_HALF = v(-0.5);
-    private static final DoubleVector HALF = v(0.5);
     private static final DoubleVector TWO = v(2);
     private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
     private static final double NEG_TWO_LOG2E = -2 * LOG2E;
     private static final DoubleVector NEG_LN2_LO = v(-LN2_LO);
     private static final DoubleVector NEG_PIO2_1 = v(-PIO2_1);
-    private static final DoubleVector NEG_PIO2_3 = v(-PIO2_3);
+    private static final DoubleVector PIO2_3V = v(PIO2_3);
 
     // Constants as typed vectors: fewer IR nodes than a broadcast per use.
     private static DoubleVector v(double c) {
