@@ -55,17 +55,14 @@ final class DoublePoly {
         DoubleVector k = kd.sub(MAGIC);
         DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
         DoubleVector r2 = r.mul(r);
-        DoubleVector u = expPoly(r, r2);
+        // u = (eʳ − 1 − r)/r², degree 9 in Estrin's form (depth 4); written out in every loop that
+        // needs it (a helper taking vectors may be left out of line and box them).
+        DoubleVector r4 = r2.mul(r2);
+        DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
         // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
         DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
         // 2ⁿ + 2ⁿ·(r + r²·u): one rounding of the sum.
         return r2.fma(u, r).fma(scale, scale);
-    }
-
-    /** (eʳ − 1 − r)/r² for |r| ≤ ln2/2 (r2 = r²): degree 9 (Taylor needed 11) in Estrin's form, a depth-4 tree instead of 9 dependent fmas. */
-    private static DoubleVector expPoly(DoubleVector r, DoubleVector r2) {
-        DoubleVector r4 = r2.mul(r2);
-        return r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
     }
 
     /**
@@ -84,7 +81,8 @@ final class DoublePoly {
             DoubleVector r = k.fma(NEG_LN2_LO, t);
             DoubleVector rl = k.fma(NEG_LN2_LO, t.sub(r));
             DoubleVector r2 = r.mul(r);
-            DoubleVector u = expPoly(r, r2);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
             // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph): r − ph is exact (|r²·u| ≤ |r|/5),
             // the fma recovers the rest.
             DoubleVector ph = r2.fma(u, r);
@@ -163,63 +161,40 @@ final class DoublePoly {
         }
     }
 
-    /** Elements per block of {@link #tanh}'s two passes (the scratch holds two blocks' worth). */
-    private static final int TANH_BLOCK = 256;
-
     /**
      * o[op + i] = tanh x for i &lt; n: sign(x)·|e/(2 + e)| with e = expm1(−2|x|) ∈ [−1, 0] (fdlibm's
      * formula): no overflow, no cancellation near 0. e carries its last rounding error and the
-     * quotient is compensated (double-double steps, one division). Two passes over each block (e
-     * and its error into a scratch array, then the quotient): each loop's dependency chain is half
-     * as long, so the core keeps twice as many iterations in flight.
+     * quotient is compensated (double-double steps, one division).
      */
     static void tanh(double[] x, int xp, double[] o, int op, int n) {
-        double[] scratch = new double[2 * Math.min(n, TANH_BLOCK)];
-        for (int b = 0; b < n; b += TANH_BLOCK) {
-            int m = Math.min(TANH_BLOCK, n - b);
-            tanhNumerator(x, xp + b, scratch, m);
-            tanhQuotient(x, xp + b, scratch, o, op + b, m);
-        }
-    }
-
-    /** s[i], s[m + i] = e + el = expm1(−2|x|) as an unevaluated sum, for i &lt; m. */
-    private static void tanhNumerator(double[] x, int xp, double[] s, int m) {
-        for (int i = 0; i < m; i += L) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
             // k = round(−2|x|·log₂e) straight from |x| (the same value: −2 scales exactly), so −2|x|
             // is computed beside it rather than before it.
-            DoubleVector a = DoubleVector.fromArray(DoubleLanes.S, x, xp + i).abs().min(20);
+            DoubleVector a = xv.abs().min(20);
             DoubleVector kd = a.fma(NEG_TWO_LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
             DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, a.mul(-2)));
             DoubleVector r2 = r.mul(r);
-            DoubleVector u = expPoly(r, r2);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
             DoubleVector p = r2.fma(u, r);
             // e + el = 2ⁿ·expm1(r) + (2ⁿ − 1) exactly: sm1 − e is exact (both lie within a factor 2).
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
             DoubleVector sm1 = scale.sub(ONE);
             DoubleVector e = scale.fma(p, sm1);
-            e.intoArray(s, i);
-            scale.fma(p, sm1.sub(e)).intoArray(s, m + i);
-        }
-    }
-
-    /** o[op + i] = sign(x)·|e/(2 + e)| from e + el in s (see {@link #tanhNumerator}), for i &lt; m. */
-    private static void tanhQuotient(double[] x, int xp, double[] s, double[] o, int op, int m) {
-        for (int i = 0; i < m; i += L) {
-            DoubleVector e = DoubleVector.fromArray(DoubleLanes.S, s, i);
-            DoubleVector el = DoubleVector.fromArray(DoubleLanes.S, s, m + i);
+            DoubleVector el = scale.fma(p, sm1.sub(e));
             // d + dl = 2 + e + el (2 − d + e is exact).
             DoubleVector d = e.add(TWO);
             DoubleVector dl = TWO.sub(d).add(e).add(el);
-            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction, the remainder
-            // (e + el) − t·(d + dl) (e − t·d exact by fma) times 1/d, brings it within half an ulp.
+            // One division: t = −e·(1/d) may be an ulp or two off |e/d|; the correction, the remainder
+            // (e + el) + t·(d + dl) (e + t·d exact by fma) times −1/d, brings it within half an ulp.
             // Its two parts are summed first: one fma less on the path after the division.
-            DoubleVector inv = ONE.div(d);
-            DoubleVector t = e.mul(inv);
-            DoubleVector y = t.fma(d.neg(), e).add(t.fma(dl.neg(), el)).fma(inv, t).abs();
-            y.reinterpretAsLongs().or(DoubleVector.fromArray(DoubleLanes.S, x, xp + i).reinterpretAsLongs().and(Long.MIN_VALUE))
-                    .reinterpretAsDoubles().intoArray(o, op + i);
+            DoubleVector ninv = NEG_ONE.div(d);
+            DoubleVector t = e.mul(ninv);
+            DoubleVector y = t.fma(d, e).add(t.fma(dl, el)).fma(ninv, t).abs();
+            y.reinterpretAsLongs().or(xv.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles().intoArray(o, op + i);
         }
     }
 
@@ -250,6 +225,7 @@ final class DoublePoly {
     private static final DoubleVector E8 = v(0x1.28b3f616e8dfdp-22);
     private static final DoubleVector E9 = v(0x1.af7fbb44c0b9bp-26);
     private static final DoubleVector ONE = v(1);
+    private static final DoubleVector NEG_ONE = v(-1);
     private static final DoubleVector NEG_HALF = v(-0.5);
     private static final DoubleVector TWO = v(2);
     private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
