@@ -119,7 +119,7 @@ final class DoublePoly {
             DoubleVector r1 = q.fma(NEG_PIO2_1, a);
             DoubleVector w = q.mul(PIO2_2);
             DoubleVector rh = r1.sub(w);
-            // nrl = −rl: the negations below then come free (fnmadd-free forms, negated sin coefficients).
+            // nrl = −rl, and sin's coefficients are stored negated: no negation is computed below.
             DoubleVector nrl = q.fma(PIO2_3V, w.sub(r1.sub(rh)));
             DoubleVector z = rh.mul(rh);
             DoubleVector z2 = z.mul(z);
@@ -213,7 +213,8 @@ final class DoublePoly {
     private static final DoubleVector C5 = v(0x1.1ee9ebdb4b1c4p-29);
     private static final DoubleVector C6 = v(-0x1.8fae9be8838d4p-37);
 
-    // Minimax fit of (eʳ − 1 − r)/r² on |r| ≤ ln2/2 (weighted by r²e⁻ʳ: the error of eʳ − 1 it leaves is under 2⁻⁵⁶·eʳ).
+    // Minimax fit (Remez exchange in 60-digit arithmetic) of (eʳ − 1 − r)/r² on |r| ≤ ln2/2, weighted
+    // by r²e⁻ʳ: with these rounded coefficients the error of eʳ − 1 it leaves is under 2⁻⁵⁶·eʳ.
     private static final DoubleVector E0 = v(0x1.0000000000009p-1);
     private static final DoubleVector E1 = v(0x1.555555555555cp-3);
     private static final DoubleVector E2 = v(0x1.5555555550405p-5);
