@@ -38,10 +38,8 @@ final class DoublePoly {
     private static final double PIO2_1 = 0x1.921fb544p0;
     private static final double PIO2_2 = 0x1.0b4611a6p-34;
     private static final double PIO2_3 = 0x1.3198a2e037073p-69;
-    /** Below this |x|, sin x rounds to x (and the reduction would lose the sign of −0). */
-    private static final double SIN_TINY = 0x1p-27;
 
-    /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, Taylor to r¹³ (Estrin). */
+    /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, a degree-11 minimax polynomial (Estrin). */
     static void exp(double[] x, int xp, double[] o, int op, int n) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
@@ -57,18 +55,14 @@ final class DoublePoly {
         DoubleVector k = kd.sub(MAGIC);
         DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
         DoubleVector r2 = r.mul(r);
-        DoubleVector u = expPoly(r, r2);
+        // u = (eʳ − 1 − r)/r², degree 9 in Estrin's form (depth 4); written out in every loop that
+        // needs it (a helper taking vectors may be left out of line and box them).
+        DoubleVector r4 = r2.mul(r2);
+        DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
         // 2ⁿ: n sits in kd's low bits; move n + 1023 into the exponent field.
         DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
         // 2ⁿ + 2ⁿ·(r + r²·u): one rounding of the sum.
         return r2.fma(u, r).fma(scale, scale);
-    }
-
-    /** (eʳ − 1 − r)/r² for |r| ≤ ln2/2 (r2 = r²): Taylor to r¹³ in Estrin's form, a depth-5 tree instead of 12 dependent fmas. */
-    private static DoubleVector expPoly(DoubleVector r, DoubleVector r2) {
-        DoubleVector r4 = r2.mul(r2);
-        return r4.mul(r4).fma(r2.fma(r.fma(T13, T12), r.fma(T11, T10)),
-                r4.fma(r2.fma(r.fma(T9, T8), r.fma(T7, T6)), r2.fma(r.fma(T5, T4), r.fma(T3, T2))));
     }
 
     /**
@@ -87,7 +81,8 @@ final class DoublePoly {
             DoubleVector r = k.fma(NEG_LN2_LO, t);
             DoubleVector rl = k.fma(NEG_LN2_LO, t.sub(r));
             DoubleVector r2 = r.mul(r);
-            DoubleVector u = expPoly(r, r2);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
             // ph + pl = e^(r + rl) − 1 ≈ (r + r²·u) + rl·(1 + ph): r − ph is exact (|r²·u| ≤ |r|/5),
             // the fma recovers the rest.
             DoubleVector ph = r2.fma(u, r);
@@ -107,47 +102,45 @@ final class DoublePoly {
     private static final double EXPM1_TINY = 0x1p-54;
 
     /**
-     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. x = q·π/2 + (rh + rl)
-     * (Cody–Waite, three parts of π/2, r carried in two doubles), then fdlibm's sin or cos
-     * polynomial on [−π/4, π/4] by q + shift mod 4.
+     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. Computed on |x| (sin's
+     * sign put back at the end, which also keeps −0): |x| = q·π/2 + (rh + rl) (Cody–Waite, three
+     * parts of π/2, r carried in two doubles), then fdlibm's sin or cos polynomial on [−π/4, π/4]
+     * by q + shift mod 4.
      */
     static void sinCos(double[] x, int xp, double[] o, int op, int n, long shift) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
-            boolean inside = v.abs().compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
-            DoubleVector qd = v.fma(TWO_OVER_PI, MAGIC);
+            DoubleVector a = v.abs();
+            boolean inside = a.compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
+            DoubleVector qd = a.fma(TWO_OVER_PI, MAGIC);
             DoubleVector q = qd.sub(MAGIC);
-            // v − q·PIO2_1 is exact (q·PIO2_1 is, and it is within a factor 2 of v); so is q·PIO2_2.
-            DoubleVector r1 = q.fma(NEG_PIO2_1, v);
+            // a − q·PIO2_1 is exact (q·PIO2_1 is, and it is within a factor 2 of a); so is q·PIO2_2.
+            // rh is left unnormalised (|rl| may reach an ulp of rh): the polynomial starts 3 steps sooner.
+            DoubleVector r1 = q.fma(NEG_PIO2_1, a);
             DoubleVector w = q.mul(PIO2_2);
-            DoubleVector hi = r1.sub(w);
-            DoubleVector lo = q.fma(NEG_PIO2_3, r1.sub(hi).sub(w));
-            DoubleVector rh = hi.add(lo);
-            DoubleVector rl = hi.sub(rh).add(lo);
+            DoubleVector rh = r1.sub(w);
+            // nrl = −rl, and sin's coefficients are stored negated: no negation is computed below.
+            DoubleVector nrl = q.fma(PIO2_3V, w.sub(r1.sub(rh)));
             DoubleVector z = rh.mul(rh);
             DoubleVector z2 = z.mul(z);
             // Both polynomials in Estrin's form (z, z², z⁴): short dependency chains.
             DoubleVector z4 = z2.mul(z2);
-            DoubleVector s = z4.fma(z.fma(S6, S5), z2.fma(z.fma(S4, S3), z.fma(S2, S1)));
+            DoubleVector ns = z4.fma(z.fma(NS6, NS5), z2.fma(z.fma(NS4, NS3), z.fma(NS2, NS1)));
             DoubleVector c = z4.fma(z.fma(C6, C5), z2.fma(z.fma(C4, C3), z.fma(C2, C1)));
-            // cw = 1 − z/2 rounded once; sin(rh + rl) ≈ rh + (rh·z·S(z) + rl·cw).
-            DoubleVector cw = z.fma(NEG_HALF, ONE);
-            DoubleVector sin = rh.mul(z).fma(s, cw.mul(rl)).add(rh);
-            // cos(rh + rl) ≈ cw + ((1 − z/2 − cw) + z²·C(z) − rh·rl): the bracket holds cw's rounding
-            // error exactly (1 − cw, and its difference with z/2, are exact) minus half z's own
-            // rounding error (rh² − z, exact by fma).
-            DoubleVector nrh = rh.neg();
-            DoubleVector corr = nrh.fma(rh, z).fma(HALF, ONE.sub(cw).sub(z.mul(0.5)));
-            DoubleVector cos = cw.add(z2.fma(c, nrh.fma(rl, corr)));
+            // cw = 1 − rh²/2 rounded once; sin(rh + rl) ≈ rh − (rh·z·(−S(z)) − rl·cw).
+            DoubleVector nhrh = rh.mul(NEG_HALF);
+            DoubleVector cw = rh.fma(nhrh, ONE);
+            DoubleVector sin = rh.sub(rh.mul(z).fma(ns, nrl.mul(cw)));
+            // cos(rh + rl) ≈ cw + ((1 − rh²/2 − cw) + z²·C(z) − rh·rl): the bracket's first term is
+            // cw's rounding error (1 − cw is exact; the fma takes rh² whole).
+            DoubleVector cos = cw.add(z2.fma(c, rh.fma(nrl, rh.fma(nhrh, ONE.sub(cw)))));
             LongVector qi = qd.reinterpretAsLongs().add(shift);
-            VectorMask<Double> odd = qi.and(1L).compare(VectorOperators.NE, 0L).cast(DoubleLanes.S);
-            // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q.
-            LongVector sign = qi.and(2L).lanewise(VectorOperators.LSHL, 62);
-            DoubleVector y = sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles();
-            // Tiny |x|: sin x rounds to x (the reduction would lose −0's sign). A loop-invariant
-            // test: C2 unswitches the loop, so cos skips the blend.
-            if (shift == 0) y = y.blend(v, v.abs().compare(VectorOperators.LT, SIN_TINY));
-            y.intoArray(o, op + i);
+            VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+            // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q (and sin by x's sign).
+            LongVector sign = qi.lanewise(VectorOperators.LSHL, 62);
+            if (shift == 0) sign = sign.lanewise(VectorOperators.XOR, v.reinterpretAsLongs());
+            sign = sign.and(Long.MIN_VALUE);
+            sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles().intoArray(o, op + i);
             if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
         }
     }
@@ -177,12 +170,15 @@ final class DoublePoly {
         for (int i = 0; i < n; i += L) {
             DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
-            DoubleVector v = xv.abs().mul(-2).max(-40);
-            DoubleVector kd = v.fma(LOG2E, MAGIC);
+            // k = round(−2|x|·log₂e) straight from |x| (the same value: −2 scales exactly), so −2|x|
+            // is computed beside it rather than before it.
+            DoubleVector a = xv.abs().min(20);
+            DoubleVector kd = a.fma(NEG_TWO_LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
-            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, v));
+            DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, a.mul(-2)));
             DoubleVector r2 = r.mul(r);
-            DoubleVector u = expPoly(r, r2);
+            DoubleVector r4 = r2.mul(r2);
+            DoubleVector u = r4.fma(r4.fma(r.fma(E9, E8), r2.fma(r.fma(E7, E6), r.fma(E5, E4))), r2.fma(r.fma(E3, E2), r.fma(E1, E0)));
             DoubleVector p = r2.fma(u, r);
             // e + el = 2ⁿ·expm1(r) + (2ⁿ − 1) exactly: sm1 − e is exact (both lie within a factor 2).
             DoubleVector scale = kd.reinterpretAsLongs().add(1023L).lanewise(VectorOperators.LSHL, 52).reinterpretAsDoubles();
@@ -192,23 +188,24 @@ final class DoublePoly {
             // d + dl = 2 + e + el (2 − d + e is exact).
             DoubleVector d = e.add(TWO);
             DoubleVector dl = TWO.sub(d).add(e).add(el);
-            // One division: t = e·(1/d) may be an ulp or two off e/d; the correction (its remainder
-            // e − t·d, by fma, plus el − t·dl, times 1/d) brings it within half an ulp.
-            DoubleVector inv = ONE.div(d);
-            DoubleVector t = e.mul(inv);
-            DoubleVector nt = t.neg();
-            DoubleVector y = nt.fma(dl, nt.fma(d, e).add(el)).fma(inv, t).abs();
+            // One division: t = −e·(1/d) may be an ulp or two off |e/d|; the correction, the remainder
+            // (e + el) + t·(d + dl) (e + t·d exact by fma) times −1/d, brings it within half an ulp.
+            // Its two parts are summed first: one fma less on the path after the division.
+            DoubleVector ninv = NEG_ONE.div(d);
+            DoubleVector t = e.mul(ninv);
+            DoubleVector y = t.fma(d, e).add(t.fma(dl, el)).fma(ninv, t).abs();
             y.reinterpretAsLongs().or(xv.reinterpretAsLongs().and(Long.MIN_VALUE)).reinterpretAsDoubles().intoArray(o, op + i);
         }
     }
 
     // fdlibm's minimax coefficients for sin and cos on [−π/4, π/4].
-    private static final DoubleVector S1 = v(-0x1.5555555555549p-3);
-    private static final DoubleVector S2 = v(0x1.111111110f8a6p-7);
-    private static final DoubleVector S3 = v(-0x1.a01a019c161d5p-13);
-    private static final DoubleVector S4 = v(0x1.71de357b1fe7dp-19);
-    private static final DoubleVector S5 = v(-0x1.ae5e68a2b9cebp-26);
-    private static final DoubleVector S6 = v(0x1.5d93a5acfd57cp-33);
+    // (sin's negated: see sinCos.)
+    private static final DoubleVector NS1 = v(0x1.5555555555549p-3);
+    private static final DoubleVector NS2 = v(-0x1.111111110f8a6p-7);
+    private static final DoubleVector NS3 = v(0x1.a01a019c161d5p-13);
+    private static final DoubleVector NS4 = v(-0x1.71de357b1fe7dp-19);
+    private static final DoubleVector NS5 = v(0x1.ae5e68a2b9cebp-26);
+    private static final DoubleVector NS6 = v(-0x1.5d93a5acfd57cp-33);
     private static final DoubleVector C1 = v(0x1.555555555554cp-5);
     private static final DoubleVector C2 = v(-0x1.6c16c16c15177p-10);
     private static final DoubleVector C3 = v(0x1.a01a019cb159p-16);
@@ -216,27 +213,27 @@ final class DoublePoly {
     private static final DoubleVector C5 = v(0x1.1ee9ebdb4b1c4p-29);
     private static final DoubleVector C6 = v(-0x1.8fae9be8838d4p-37);
 
-    // 1/2! … 1/13!: Taylor coefficients of (eʳ − 1 − r)/r²; |r| ≤ ln2/2 leaves under 2⁻⁵⁷ out.
-    private static final DoubleVector T2 = v(1 / 2.0);
-    private static final DoubleVector T3 = v(1 / 6.0);
-    private static final DoubleVector T4 = v(1 / 24.0);
-    private static final DoubleVector T5 = v(1 / 120.0);
-    private static final DoubleVector T6 = v(1 / 720.0);
-    private static final DoubleVector T7 = v(1 / 5040.0);
-    private static final DoubleVector T8 = v(1 / 40320.0);
-    private static final DoubleVector T9 = v(1 / 362880.0);
-    private static final DoubleVector T10 = v(1 / 3628800.0);
-    private static final DoubleVector T11 = v(1 / 39916800.0);
-    private static final DoubleVector T12 = v(1 / 479001600.0);
-    private static final DoubleVector T13 = v(1 / 6227020800.0);
+    // Minimax fit (Remez exchange in 60-digit arithmetic) of (eʳ − 1 − r)/r² on |r| ≤ ln2/2, weighted
+    // by r²e⁻ʳ: with these rounded coefficients the error of eʳ − 1 it leaves is under 2⁻⁵⁶·eʳ.
+    private static final DoubleVector E0 = v(0x1.0000000000009p-1);
+    private static final DoubleVector E1 = v(0x1.555555555555cp-3);
+    private static final DoubleVector E2 = v(0x1.5555555550405p-5);
+    private static final DoubleVector E3 = v(0x1.111111110e691p-7);
+    private static final DoubleVector E4 = v(0x1.6c16c185f93b0p-10);
+    private static final DoubleVector E5 = v(0x1.a01a01b6da3f3p-13);
+    private static final DoubleVector E6 = v(0x1.a01993cdfba06p-16);
+    private static final DoubleVector E7 = v(0x1.71dde5ec7da88p-19);
+    private static final DoubleVector E8 = v(0x1.28b3f616e8dfdp-22);
+    private static final DoubleVector E9 = v(0x1.af7fbb44c0b9bp-26);
     private static final DoubleVector ONE = v(1);
+    private static final DoubleVector NEG_ONE = v(-1);
     private static final DoubleVector NEG_HALF = v(-0.5);
-    private static final DoubleVector HALF = v(0.5);
     private static final DoubleVector TWO = v(2);
     private static final DoubleVector NEG_LN2_HI = v(-LN2_HI);
+    private static final double NEG_TWO_LOG2E = -2 * LOG2E;
     private static final DoubleVector NEG_LN2_LO = v(-LN2_LO);
     private static final DoubleVector NEG_PIO2_1 = v(-PIO2_1);
-    private static final DoubleVector NEG_PIO2_3 = v(-PIO2_3);
+    private static final DoubleVector PIO2_3V = v(PIO2_3);
 
     // Constants as typed vectors: fewer IR nodes than a broadcast per use.
     private static DoubleVector v(double c) {
