@@ -28,6 +28,25 @@ final class DoubleLanes {
         return DoubleVector.fromArray(S, x, p);
     }
 
+    /**
+     * {@code s[sp + i] = sin x}, {@code c[cp + i] = cos x} of {@code x[xp + i]}, {@code i < len}: the
+     * values {@link #map} gives for SIN and COS, from one argument reduction.
+     */
+    static void sinCos(double[] x, int xp, double[] s, int sp, double[] c, int cp, int len) {
+        int head = S.loopBound(len);
+        DoublePoly.sinAndCos(x, xp, s, sp, c, cp, head);
+        if (head < len) {
+            // The tail through the same vector code on a zero-padded copy, as map does.
+            double[] tx = new double[L];
+            double[] ts = new double[L];
+            double[] tc = new double[L];
+            System.arraycopy(x, xp + head, tx, 0, len - head);
+            DoublePoly.sinAndCos(tx, 0, ts, 0, tc, 0, L);
+            System.arraycopy(ts, 0, s, sp + head, len - head);
+            System.arraycopy(tc, 0, c, cp + head, len - head);
+        }
+    }
+
     /** {@code o[op + i] = f(x[xp + i])} for {@code i < len}. */
     static void map(UnaryFn f, double[] x, int xp, double[] o, int op, int len) {
         if (len % S.length() != 0 && VectorMath.approximate(f.kind())) {

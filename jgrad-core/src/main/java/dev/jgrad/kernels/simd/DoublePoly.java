@@ -101,13 +101,23 @@ final class DoublePoly {
     /** Below this |x|, eˣ − 1 rounds to x. */
     private static final double EXPM1_TINY = 0x1p-54;
 
-    /**
-     * o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos. Computed on |x| (sin's
-     * sign put back at the end, which also keeps −0): |x| = q·π/2 + (rh + rl) (Cody–Waite, three
-     * parts of π/2, r carried in two doubles), then fdlibm's sin or cos polynomial on [−π/4, π/4]
-     * by q + shift mod 4.
-     */
+    /** o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos; see {@link #sinAndCos}. */
     static void sinCos(double[] x, int xp, double[] o, int op, int n, long shift) {
+        if (shift == 0) {
+            sinAndCos(x, xp, o, op, null, 0, n);
+        } else {
+            sinAndCos(x, xp, null, 0, o, op, n);
+        }
+    }
+
+    /**
+     * s[sp + i] = sin x, c[cp + i] = cos x of x[xp + i] for i &lt; n (a multiple of the vector length),
+     * either output null when not wanted. Computed on |x| (sin's sign put back at the end, which also
+     * keeps −0): |x| = q·π/2 + (rh + rl) (Cody–Waite, three parts of π/2, r carried in two doubles),
+     * then fdlibm's sin and cos polynomials on [−π/4, π/4], picked by q (sin) or q + 1 (cos) mod 4:
+     * both come from one reduction and one evaluation of the two polynomials.
+     */
+    static void sinAndCos(double[] x, int xp, double[] so, int sp, double[] co, int cp, int n) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             DoubleVector a = v.abs();
@@ -134,14 +144,21 @@ final class DoublePoly {
             // cos(rh + rl) ≈ cw + ((1 − rh²/2 − cw) + z²·C(z) − rh·rl): the bracket's first term is
             // cw's rounding error (1 − cw is exact; the fma takes rh² whole).
             DoubleVector cos = cw.add(z2.fma(c, rh.fma(nrl, rh.fma(nhrh, ONE.sub(cw)))));
-            LongVector qi = qd.reinterpretAsLongs().add(shift);
-            VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+            LongVector qi = qd.reinterpretAsLongs();
             // Quadrants 2 and 3 negate: flip the sign bit by bit 1 of q (and sin by x's sign).
-            LongVector sign = qi.lanewise(VectorOperators.LSHL, 62);
-            if (shift == 0) sign = sign.lanewise(VectorOperators.XOR, v.reinterpretAsLongs());
-            sign = sign.and(Long.MIN_VALUE);
-            sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles().intoArray(o, op + i);
-            if (!inside) patch(shift == 0 ? 1 : 2, v.toArray(), o, op + i, TRIG_LIMIT);
+            if (so != null) {
+                VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+                LongVector sign = qi.lanewise(VectorOperators.LSHL, 62).lanewise(VectorOperators.XOR, v.reinterpretAsLongs()).and(Long.MIN_VALUE);
+                sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles().intoArray(so, sp + i);
+                if (!inside) patch(1, v.toArray(), so, sp + i, TRIG_LIMIT);
+            }
+            if (co != null) {
+                LongVector qc = qi.add(1);
+                VectorMask<Double> odd = qc.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+                LongVector sign = qc.lanewise(VectorOperators.LSHL, 62).and(Long.MIN_VALUE);
+                sin.blend(cos, odd).reinterpretAsLongs().lanewise(VectorOperators.XOR, sign).reinterpretAsDoubles().intoArray(co, cp + i);
+                if (!inside) patch(2, v.toArray(), co, cp + i, TRIG_LIMIT);
+            }
         }
     }
 

@@ -35,6 +35,25 @@ final class FloatLanes {
         return (double) (float) v == v || v != v;
     }
 
+    /**
+     * {@code s[sp + i] = sin x}, {@code c[cp + i] = cos x} of {@code x[xp + i]}, {@code i < len}: the
+     * values {@link #map} gives for SIN and COS, from one argument reduction.
+     */
+    static void sinCos(float[] x, int xp, float[] s, int sp, float[] c, int cp, int len) {
+        int head = S.loopBound(len);
+        FloatPoly.sinCos(x, xp, s, sp, c, cp, head);
+        if (head < len) {
+            // The tail through the same vector code on a zero-padded copy, as map does.
+            float[] tx = new float[L];
+            float[] ts = new float[L];
+            float[] tc = new float[L];
+            System.arraycopy(x, xp + head, tx, 0, len - head);
+            FloatPoly.sinCos(tx, 0, ts, 0, tc, 0, L);
+            System.arraycopy(ts, 0, s, sp + head, len - head);
+            System.arraycopy(tc, 0, c, cp + head, len - head);
+        }
+    }
+
     /** {@code o[op + i] = f(x[xp + i])} rounded to float, for {@code i < len}. */
     static void map(UnaryFn f, float[] x, int xp, float[] o, int op, int len) {
         if (len % S.length() != 0 && VectorMath.approximate(f.kind())) {

@@ -100,10 +100,24 @@ final class FloatPoly {
 
     /**
      * {@code o[op + i] = sin(x + shift·π/2)} of {@code x[xp + i]} ({@code shift} 0: sin, 1: cos),
-     * {@code i < count}: x = q·π/2 + r + rl, then the sin or cos polynomial picked by q + shift mod 4;
-     * sin keeps tiny x (and −0) as x.
+     * {@code i < count}: see {@link #sinCos}.
      */
     static void trig(float[] xs, int xp, float[] o, int op, int count, int shift) {
+        if (shift == 0) {
+            sinCos(xs, xp, o, op, null, 0, count);
+        } else {
+            sinCos(xs, xp, null, 0, o, op, count);
+        }
+    }
+
+    /**
+     * {@code s[sp + i] = sin x}, {@code c[cp + i] = cos x} of {@code x[xp + i]}, {@code i < count} (a
+     * multiple of the vector length), either output null when not wanted: x = q·π/2 + r + rl, then
+     * the sin or cos polynomial picked by q (sin) or q + 1 (cos) mod 4, from one reduction and one
+     * evaluation of both polynomials, so sin and cos together cost little more than one of them;
+     * sin keeps tiny x (and −0) as x.
+     */
+    static void sinCos(float[] xs, int xp, float[] s, int sp, float[] c, int cp, int count) {
         for (int i = 0; i < count; i += L) {
             FloatVector x = FloatVector.fromArray(FloatLanes.S, xs, xp + i);
             boolean inside = x.abs().compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
@@ -118,17 +132,25 @@ final class FloatPoly {
             FloatVector z = r.mul(r);
             FloatVector sin = r.mul(z).fma(z.fma(S4, S3).fma(z, S2).fma(z, S1), rl).add(r);
             FloatVector cos = z.fma(z.fma(C3, C2).fma(z, C1).fma(z, C0), ONE);
-            // sin or cos by bit 0 of q + shift (kd = q + MAGIC), negated when bit 1 is set.
-            IntVector qi = kd.reinterpretAsInts().add(shift);
-            VectorMask<Float> odd = qi.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
-            IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
-            FloatVector y = sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
-            if (shift == 0) {
-                y = y.blend(x, x.abs().compare(VectorOperators.LT, SIN_TINY));
+            // sin or cos by bit 0 of q (+ 1 for cos; kd = q + MAGIC), negated when bit 1 is set.
+            IntVector qi = kd.reinterpretAsInts();
+            if (s != null) {
+                VectorMask<Float> odd = qi.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
+                IntVector sign = qi.and(2).lanewise(VectorOperators.LSHL, 30);
+                FloatVector y = sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats();
+                y.blend(x, x.abs().compare(VectorOperators.LT, SIN_TINY)).intoArray(s, sp + i);
+                if (!inside) {
+                    FloatLanes.patch(Math::sin, x.toArray(), s, sp + i, TRIG_LIMIT);
+                }
             }
-            y.intoArray(o, op + i);
-            if (!inside) {
-                FloatLanes.patch(shift == 0 ? Math::sin : Math::cos, x.toArray(), o, op + i, TRIG_LIMIT);
+            if (c != null) {
+                IntVector qc = qi.add(1);
+                VectorMask<Float> odd = qc.and(1).compare(VectorOperators.NE, 0).cast(FloatLanes.S);
+                IntVector sign = qc.and(2).lanewise(VectorOperators.LSHL, 30);
+                sin.blend(cos, odd).reinterpretAsInts().lanewise(VectorOperators.XOR, sign).reinterpretAsFloats().intoArray(c, cp + i);
+                if (!inside) {
+                    FloatLanes.patch(Math::cos, x.toArray(), c, cp + i, TRIG_LIMIT);
+                }
             }
         }
     }

@@ -135,6 +135,19 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public void sinCosRange(Storage x, int xOff, Storage sin, int sinOff, Storage cos, int cosOff, int n) {
+        if (x instanceof Storage.F32(float[] xs) && sin instanceof Storage.F32(float[] s)
+                && cos instanceof Storage.F32(float[] c)) {
+            FloatLanes.sinCos(xs, xOff, s, sinOff, c, cosOff, n);
+        } else if (x instanceof Storage.F64(double[] xs) && sin instanceof Storage.F64(double[] s)
+                && cos instanceof Storage.F64(double[] c)) {
+            DoubleLanes.sinCos(xs, xOff, s, sinOff, c, cosOff, n);
+        } else {
+            Kernels.super.sinCosRange(x, xOff, sin, sinOff, cos, cosOff, n);
+        }
+    }
+
+    @Override
     public void zipRange(BinaryFn f, Storage a, int aOff, int aStride, Storage b, int bOff, int bStride,
                          Storage out, int outOff, int n) {
         if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
