@@ -34,14 +34,14 @@ final class DoubleLanes {
      */
     static void sinCos(double[] x, int xp, double[] s, int sp, double[] c, int cp, int len) {
         int head = S.loopBound(len);
-        DoublePoly.sinAndCos(x, xp, s, sp, c, cp, head);
+        DoublePoly.sinCos(x, xp, s, sp, c, cp, head);
         if (head < len) {
             // The tail through the same vector code on a zero-padded copy, as map does.
             double[] tx = new double[L];
             double[] ts = new double[L];
             double[] tc = new double[L];
             System.arraycopy(x, xp + head, tx, 0, len - head);
-            DoublePoly.sinAndCos(tx, 0, ts, 0, tc, 0, L);
+            DoublePoly.sinCos(tx, 0, ts, 0, tc, 0, L);
             System.arraycopy(ts, 0, s, sp + head, len - head);
             System.arraycopy(tc, 0, c, cp + head, len - head);
         }
@@ -211,11 +211,11 @@ final class DoubleLanes {
         return i;
     }
     private static int mapSin(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        DoublePoly.sinCos(x, xp, o, op, n, 0);
+        DoublePoly.sinCos(x, xp, o, op, null, 0, n);
         return n;
     }
     private static int mapCos(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        DoublePoly.sinCos(x, xp, o, op, n, 1);
+        DoublePoly.sinCos(x, xp, null, 0, o, op, n);
         return n;
     }
     private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {

@@ -101,15 +101,6 @@ final class DoublePoly {
     /** Below this |x|, eˣ − 1 rounds to x. */
     private static final double EXPM1_TINY = 0x1p-54;
 
-    /** o[op + i] = sin(x + shift·π/2) for i &lt; n: shift 0 is sin, 1 is cos; see {@link #sinAndCos}. */
-    static void sinCos(double[] x, int xp, double[] o, int op, int n, long shift) {
-        if (shift == 0) {
-            sinAndCos(x, xp, o, op, null, 0, n);
-        } else {
-            sinAndCos(x, xp, null, 0, o, op, n);
-        }
-    }
-
     /**
      * s[sp + i] = sin x, c[cp + i] = cos x of x[xp + i] for i &lt; n (a multiple of the vector length),
      * either output null when not wanted. Computed on |x| (sin's sign put back at the end, which also
@@ -117,7 +108,7 @@ final class DoublePoly {
      * then fdlibm's sin and cos polynomials on [−π/4, π/4], picked by q (sin) or q + 1 (cos) mod 4:
      * both come from one reduction and one evaluation of the two polynomials.
      */
-    static void sinAndCos(double[] x, int xp, double[] so, int sp, double[] co, int cp, int n) {
+    static void sinCos(double[] x, int xp, double[] so, int sp, double[] co, int cp, int n) {
         for (int i = 0; i < n; i += L) {
             DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             DoubleVector a = v.abs();

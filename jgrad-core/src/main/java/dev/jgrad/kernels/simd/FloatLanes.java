@@ -217,11 +217,11 @@ final class FloatLanes {
         return i;
     }
     private static int mapSin(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        FloatPoly.trig(x, xp, o, op, n, 0);
+        FloatPoly.sinCos(x, xp, o, op, null, 0, n);
         return n;
     }
     private static int mapCos(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        FloatPoly.trig(x, xp, o, op, n, 1);
+        FloatPoly.sinCos(x, xp, null, 0, o, op, n);
         return n;
     }
 

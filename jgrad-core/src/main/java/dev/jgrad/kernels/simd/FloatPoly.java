@@ -99,18 +99,6 @@ final class FloatPoly {
     }
 
     /**
-     * {@code o[op + i] = sin(x + shift·π/2)} of {@code x[xp + i]} ({@code shift} 0: sin, 1: cos),
-     * {@code i < count}: see {@link #sinCos}.
-     */
-    static void trig(float[] xs, int xp, float[] o, int op, int count, int shift) {
-        if (shift == 0) {
-            sinCos(xs, xp, o, op, null, 0, count);
-        } else {
-            sinCos(xs, xp, null, 0, o, op, count);
-        }
-    }
-
-    /**
      * {@code s[sp + i] = sin x}, {@code c[cp + i] = cos x} of {@code x[xp + i]}, {@code i < count} (a
      * multiple of the vector length), either output null when not wanted: x = q·π/2 + r + rl, then
      * the sin or cos polynomial picked by q (sin) or q + 1 (cos) mod 4, from one reduction and one
