@@ -68,7 +68,7 @@ final class FloatPoly {
         }
     }
 
-    /** |x| up to which {@link #trig} reduces exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
+    /** |x| up to which {@link #sinCos} reduces exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
     static final float TRIG_LIMIT = 12000f;
 
     private static final float TWO_OVER_PI = 0.63661977f;
