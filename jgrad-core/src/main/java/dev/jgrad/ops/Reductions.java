@@ -3,7 +3,9 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.NDArray;
 import dev.jgrad.tensor.Shapes;
@@ -120,9 +122,10 @@ public final class Reductions {
         NDArray m = Values.reduce(Kernels.Reduction.MAX, x64, mask, true);
         // An infinite maximum cannot be subtracted (inf − inf = NaN); shift by 0 then.
         NDArray shift = Values.map(v -> Double.isInfinite(v) ? 0.0 : v, m);
-        NDArray exps = Values.zip("logsumexp", (v, c) -> Math.exp(v - c), x64, shift);
+        // Vectorised kernels (BinaryFn, UnaryFn), not lambdas: a lambda runs the scalar Math.exp per element.
+        NDArray exps = Values.map(UnaryFn.of(UnaryFn.Kind.EXP), Values.zip("logsumexp", BinaryFn.SUB, x64, shift));
         NDArray sums = Values.reduce(Kernels.Reduction.SUM, exps, mask, true);
-        NDArray lse = Values.zip("logsumexp", (v, c) -> Math.log(v) + c, sums, shift).to(x.dtype());
+        NDArray lse = Values.zip("logsumexp", BinaryFn.ADD, Values.map(UnaryFn.of(UnaryFn.Kind.LOG), sums), shift).to(x.dtype());
         NDArray value = lse.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
         Tensor[] inputs = {x};
         return Autograd.record("logsumexp", value, inputs,
