@@ -2,7 +2,9 @@ package dev.jgrad;
 
 import dev.jgrad.autograd.TensorAccess;
 import dev.jgrad.kernels.KernelProvider;
+import dev.jgrad.kernels.Kernels;
 import dev.jgrad.tensor.Deferred;
+import dev.jgrad.tensor.Storage;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Test;
@@ -170,6 +172,39 @@ class DeferredEvaluationTest {
             }
             return y;
         }, x, false);
+    }
+
+    /**
+     * A whole-array sum of a pending expression sums each block as it is computed: the result is the
+     * in-order total of the blocks' {@link Kernels#sumRange} over the stored elements — what the same
+     * sum of the op-by-op result gives, bit for bit — for one partial block, whole blocks, and a ragged
+     * last block; the expression is stored along the way.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void wholeArraySumOfAPendingExpressionIsTheSumOfItsBlocks(DType dtype) {
+        Kernels k = KernelProvider.get();
+        for (int n : new int[] {5_000, 2 * Kernels.SUM_BLOCK, 3 * Kernels.SUM_BLOCK + 123}) {
+            Tensor x = input(dtype, n);
+            assertSameBothWays(t -> chain(t).sum(), x, false);
+            assertSameBothWays(t -> chain(t).reshape(n, 1).sum(new int[] {0, 1}, true), x, false);
+            int previous = Deferred.setMinElements(1000);
+            try {
+                Tensor y = chain(x);
+                assertTrue(TensorAccess.value(y).isDeferred());
+                double sum = y.sum().item();
+                assertFalse(TensorAccess.value(y).isDeferred(), "summing should have stored the expression");
+                Storage stored = TensorAccess.value(y).storage();
+                double expected = 0;
+                for (int from = 0; from < n; from += Kernels.SUM_BLOCK) {
+                    expected += k.sumRange(stored, from, Math.min(Kernels.SUM_BLOCK, n - from));
+                }
+                // A float32 sum is accumulated in double and rounded to float once.
+                assertEquals(dtype == DType.FLOAT32 ? (float) expected : expected, sum, 0.0, dtype + " n = " + n);
+            } finally {
+                Deferred.setMinElements(previous);
+            }
+        }
     }
 
     @Test

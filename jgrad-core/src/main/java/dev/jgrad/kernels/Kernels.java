@@ -111,6 +111,32 @@ public interface Kernels {
     }
 
     /**
+     * Elements per block of a whole-array sum: the sum of a contiguous array is the in-order total of
+     * its blocks' {@link #sumRange} values (block b covers {@code [b·SUM_BLOCK, (b + 1)·SUM_BLOCK)}).
+     * The blocks do not depend on the number of threads, so neither does the result, and a deferred
+     * expression can sum each block while it is still in cache ({@link dev.jgrad.tensor.Deferred}).
+     */
+    int SUM_BLOCK = 1 << 16;
+
+    /**
+     * {@code x[off] + … + x[off + n − 1]} accumulated in double (float32 widened exactly), always in
+     * the same order for the same range: one block of a whole-array sum ({@link #SUM_BLOCK}).
+     */
+    default double sumRange(Storage x, int off, int n) {
+        double s = 0;
+        if (x instanceof Storage.F64(double[] d)) {
+            for (int i = 0; i < n; i++) {
+                s += d[off + i];
+            }
+        } else if (x instanceof Storage.F32(float[] f)) {
+            for (int i = 0; i < n; i++) {
+                s += f[off + i];
+            }
+        }
+        return s;
+    }
+
+    /**
      * sin and cos of one range in one call, for a deferred expression that needs both of the same
      * operand: {@code sin[sinOff + i] = sin(x[xOff + i])} and {@code cos[cosOff + i] = cos(x[xOff + i])}
      * for {@code i < n}, same dtype. The values are exactly those of two {@link #mapRange} calls;

@@ -6,6 +6,7 @@ import dev.jgrad.autograd.Autograd;
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.tensor.Deferred;
 import dev.jgrad.tensor.Layout;
@@ -83,11 +84,43 @@ final class Values {
         return d.mul(t);
     }
 
+    /**
+     * Σ of all elements of a contiguous (or deferred) array, block by block ({@link Kernels#SUM_BLOCK}):
+     * the blocks' sums added in order. A deferred array sums each block as it is computed, while it
+     * is still in cache, instead of reading the whole result back.
+     */
+    static double blockSum(NDArray x) {
+        double[] partial = Deferred.blockSums(x);
+        if (partial == null) {
+            Storage s = x.storage();
+            int off = x.layout().offset();
+            int n = x.numel();
+            Kernels k = kernels();
+            partial = new double[(int) (((long) n + Kernels.SUM_BLOCK - 1) / Kernels.SUM_BLOCK)];
+            double[] sums = partial;
+            Parallel.forPieces(sums.length, 2, 1, (from, to) -> {
+                for (int b = from; b < to; b++) {
+                    int start = b * Kernels.SUM_BLOCK;
+                    sums[b] = k.sumRange(s, off + start, Math.min(n - start, Kernels.SUM_BLOCK));
+                }
+            });
+        }
+        double total = 0;
+        for (double v : partial) {
+            total += v;
+        }
+        return total;
+    }
+
     /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */
     static NDArray reduce(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
         int[] kept = Shapes.reducedShape(x.shapeRef(), axes, true);
         Storage out = Storage.allocate(x.dtype(), Shapes.numel(kept));
-        kernels().reduce(kind, x.storage(), x.layout(), axes, out);
+        if (kind == Kernels.Reduction.SUM && out.length() == 1 && (x.isDeferred() || x.layout().isContiguous())) {
+            out.set(0, blockSum(x));
+        } else {
+            kernels().reduce(kind, x.storage(), x.layout(), axes, out);
+        }
         return new NDArray(out, Layout.contiguous(keepDims ? kept : Shapes.reducedShape(x.shapeRef(), axes, false)));
     }
 }

@@ -41,8 +41,11 @@ public final class Deferred {
     static final int RECOMPUTE_LIMIT = 2;
     /** Elements per evaluation step: a 16 KB float64 scratch buffer per live op. */
     private static final int CHUNK = 2048;
-    /** Elements the evaluating threads take at a time: small enough that a slowed thread holds up little. */
-    private static final int PIECE = 32 * CHUNK;
+    /**
+     * Elements the evaluating threads take at a time: small enough that a slowed thread holds up
+     * little; one block of a whole-array sum, so {@link #blockSums} can sum each piece as it is done.
+     */
+    private static final int PIECE = Kernels.SUM_BLOCK;
     /** Elements per thread below which evaluation stays on the calling thread (as the kernels). */
     private static final int MIN_PARALLEL = 1 << 16;
     static final Object LOCK = new Object();
@@ -146,9 +149,29 @@ public final class Deferred {
     static Storage materialize(NDArray root) {
         synchronized (LOCK) {
             if (root.isDeferred()) {
-                new Evaluation(root).run();
+                new Evaluation(root).run(null);
             }
             return root.storage();
+        }
+    }
+
+    /**
+     * Computes a pending {@code x} and, as each {@link Kernels#SUM_BLOCK} of it is written, that
+     * block's {@link Kernels#sumRange}: the per-block sums of a whole-array sum, without reading the
+     * result back from memory. Null when {@code x} is not pending (the caller sums the stored array,
+     * block by block, to the same values).
+     */
+    public static double[] blockSums(NDArray x) {
+        if (!x.isDeferred()) {
+            return null;
+        }
+        synchronized (LOCK) {
+            if (!x.isDeferred()) {
+                return null;
+            }
+            double[] sums = new double[(int) (((long) x.numel() + PIECE - 1) / PIECE)];
+            new Evaluation(x).run(sums);
+            return sums;
         }
     }
 
@@ -258,22 +281,35 @@ public final class Deferred {
             buffers = made;
         }
 
-        void run() {
+        /**
+         * Computes every node and publishes the stored ones; {@code sums}, when not null, receives
+         * each piece's {@link Kernels#sumRange} of the root.
+         */
+        void run(double[] sums) {
             Kernels k = KernelProvider.get();
-            Parallel.forPieces(numel, MIN_PARALLEL, PIECE, (from, to) -> {
-                Storage[] scratch = new Storage[buffers];
-                for (int b = 0; b < buffers; b++) {
-                    scratch[b] = Storage.allocate(dtype, Math.min(CHUNK, to - from));
-                }
-                for (int start = from; start < to; start += CHUNK) {
-                    step(k, scratch, start, Math.min(CHUNK, to - start));
-                }
-            });
+            Parallel.forPieces(numel, MIN_PARALLEL, PIECE, (from, to) -> pieces(k, from, to, sums));
             for (int i = 0; i < count; i++) {
                 if (targets[i] != null) {
                     arrays[i].complete(targets[i]);
                 } else {
                     exprs[i].recomputations++;
+                }
+            }
+        }
+
+        /** Elements {@code [from, to)} (whole pieces from a piece boundary) of every node, with the root's piece sums. */
+        private void pieces(Kernels k, int from, int to, double[] sums) {
+            Storage[] scratch = new Storage[buffers];
+            for (int b = 0; b < buffers; b++) {
+                scratch[b] = Storage.allocate(dtype, Math.min(CHUNK, to - from));
+            }
+            for (int piece = from; piece < to; piece += PIECE) {
+                int end = Math.min(to, piece + PIECE);
+                for (int start = piece; start < end; start += CHUNK) {
+                    step(k, scratch, start, Math.min(CHUNK, end - start));
+                }
+                if (sums != null) {
+                    sums[piece / PIECE] = k.sumRange(targets[count - 1], piece, end - piece);
                 }
             }
         }

@@ -115,14 +115,29 @@ final class DoubleLanes {
         }
     }
 
-    /** Σ x[p, p + len), four lanes' partial sums added at the end. */
+    /**
+     * Σ x[p, p + len): four vector accumulators, so the adds do not wait on each other, and the
+     * lanes added in index order (reduceLanes leaves the order of a floating-point sum open).
+     */
     static double sum(double[] x, int p, int len) {
-        DoubleVector acc = DoubleVector.zero(S);
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
         int i = 0;
-        for (int n = S.loopBound(len); i < n; i += L) {
-            acc = acc.add(at(x, p + i));
+        for (int n = len - len % (4 * L); i < n; i += 4 * L) {
+            a0 = a0.add(at(x, p + i));
+            a1 = a1.add(at(x, p + i + L));
+            a2 = a2.add(at(x, p + i + 2 * L));
+            a3 = a3.add(at(x, p + i + 3 * L));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (int n = S.loopBound(len); i < n; i += L) {
+            a0 = a0.add(at(x, p + i));
+        }
+        double s = 0;
+        for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
+            s += lane;
+        }
         for (; i < len; i++) {
             s += x[p + i];
         }

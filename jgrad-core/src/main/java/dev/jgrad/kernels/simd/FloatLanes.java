@@ -121,14 +121,31 @@ final class FloatLanes {
         }
     }
 
-    /** Σ x[p, p + len) accumulated in double lanes (as accurate as the scalar double accumulator). */
+    /**
+     * Σ x[p, p + len) accumulated in double lanes (as accurate as the scalar double accumulator):
+     * four accumulators, so the adds do not wait on each other, and the lanes added in index order
+     * (reduceLanes leaves the order of a floating-point sum to the implementation).
+     */
     static double sum(float[] x, int p, int len) {
-        DoubleVector acc = DoubleVector.zero(D);
+        int h = FloatWideLanes.H;
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
         int i = 0;
-        for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += FloatWideLanes.H) {
-            acc = acc.add(FloatWideLanes.wide(x, p + i));
+        for (int n = len - len % (4 * h); i < n; i += 4 * h) {
+            a0 = a0.add(FloatWideLanes.wide(x, p + i));
+            a1 = a1.add(FloatWideLanes.wide(x, p + i + h));
+            a2 = a2.add(FloatWideLanes.wide(x, p + i + 2 * h));
+            a3 = a3.add(FloatWideLanes.wide(x, p + i + 3 * h));
         }
-        double s = acc.reduceLanes(VectorOperators.ADD);
+        for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += h) {
+            a0 = a0.add(FloatWideLanes.wide(x, p + i));
+        }
+        double s = 0;
+        for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
+            s += lane;
+        }
         for (; i < len; i++) {
             s += x[p + i];
         }

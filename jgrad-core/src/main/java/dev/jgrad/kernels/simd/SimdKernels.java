@@ -135,6 +135,11 @@ public final class SimdKernels implements Kernels {
     }
 
     @Override
+    public double sumRange(Storage x, int off, int n) {
+        return x instanceof Storage.F64(double[] d) ? DoubleLanes.sum(d, off, n) : FloatLanes.sum(((Storage.F32) x).data(), off, n);
+    }
+
+    @Override
     public void sinCosRange(Storage x, int xOff, Storage sin, int sinOff, Storage cos, int cosOff, int n) {
         if (x instanceof Storage.F32(float[] xs) && sin instanceof Storage.F32(float[] s)
                 && cos instanceof Storage.F32(float[] c)) {
