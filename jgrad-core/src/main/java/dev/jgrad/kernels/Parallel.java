@@ -1,18 +1,27 @@
 package dev.jgrad.kernels;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinWorkerThread;
-import java.util.concurrent.RecursiveAction;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 
 /**
- * jgrad's own worker pool for kernels that split work across cores. Not the common pool: on a
- * 2-core machine the common pool has parallelism 1. Size: {@code -Djgrad.threads=N}, default the
- * number of available processors; 1 runs everything on the calling thread.
+ * jgrad's own worker threads for kernels that split work across cores (not the common pool: on a
+ * 2-core machine it has parallelism 1). Size: {@code -Djgrad.threads=N}, default the number of
+ * available processors; 1 runs everything on the calling thread. The caller always does a share of
+ * the work itself and the workers do the rest.
+ *
+ * <p>A worker that finishes keeps polling for the next job for {@code -Djgrad.spinMicros} (default
+ * {@value #DEFAULT_SPIN_MICROS} µs) before it parks, as OpenMP runtimes do: waking a parked thread
+ * cost 20–90 µs here (longer than many whole kernels: two 20 µs halves took 38–55 µs), while
+ * consecutive ops of a training step or a benchmark loop come microseconds apart. A job a worker
+ * has not started by the time the caller has finished its own share is run by the caller, so a
+ * slow-to-wake or busy worker costs at most the serial time, never a wait.
  */
 public final class Parallel {
-    private static final int THREADS = threads();
-    private static final ForkJoinPool POOL = THREADS > 1 ? new ForkJoinPool(THREADS, Parallel::worker, null, false) : null;
+    private static final int THREADS = configuredThreads();
+    static final long DEFAULT_SPIN_MICROS = 500;
+    private static final long SPIN_NANOS = spinNanos();
+    private static final Worker[] WORKERS = startWorkers(THREADS - 1);
 
     private Parallel() {
     }
@@ -23,61 +32,44 @@ public final class Parallel {
         void run(int from, int to);
     }
 
-    /** Number of threads kernels may use. */
+    /** Number of threads kernels may use (the caller and the workers). */
     public static int threads() {
-        if (POOL != null) {
-            return POOL.getParallelism();
-        }
-        String p = System.getProperty("jgrad.threads");
-        int n = Runtime.getRuntime().availableProcessors();
-        if (p != null) {
-            try {
-                n = Integer.parseInt(p.trim());
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException("jgrad.threads: expected a positive integer, got '" + p + "'", e);
-            }
-        }
-        return Math.max(1, n);
+        return THREADS;
     }
 
     /**
      * Runs {@code body} over {@code [0, n)} split into at most {@link #threads()} contiguous chunks
      * of at least {@code minChunk} items; runs inline when that gives one chunk or when already on
-     * a pool worker (no nested splitting).
+     * a worker (no nested splitting).
      */
     public static void forRange(int n, int minChunk, Range body) {
-        int chunks = POOL == null ? 1 : Math.min(THREADS, Math.max(1, n / Math.max(1, minChunk)));
-        if (chunks <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+        int chunks = Math.min(THREADS, Math.max(1, n / Math.max(1, minChunk)));
+        if (chunks <= 1 || Thread.currentThread() instanceof Worker) {
             if (n > 0) {
                 body.run(0, n);
             }
             return;
         }
-        RecursiveAction[] tasks = new RecursiveAction[chunks];
+        Runnable[] tasks = new Runnable[chunks];
         for (int c = 0; c < chunks; c++) {
             int from = (int) ((long) n * c / chunks);
             int to = (int) ((long) n * (c + 1) / chunks);
-            tasks[c] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    body.run(from, to);
-                }
-            };
+            tasks[c] = () -> body.run(from, to);
         }
         runAll(tasks);
     }
 
     /**
      * Runs {@code body} over {@code [0, n)} in pieces of {@code grain} items that the calling thread
-     * and the pool's workers take in turn until none is left, when {@code n} is at least two
-     * {@code minChunk}s (otherwise, or on a pool worker, inline as one range). Only for work whose
+     * and the workers take in turn until none is left, when {@code n} is at least two
+     * {@code minChunk}s (otherwise, or on a worker, inline as one range). Only for work whose
      * result does not depend on how it is split: a thread the machine slows down (other load, a
      * noisy neighbour) leaves its remaining pieces to the others instead of holding up the join.
      */
     public static void forPieces(int n, int minChunk, int grain, Range body) {
         int pieces = (int) Math.min(Integer.MAX_VALUE, ((long) n + grain - 1) / Math.max(1, grain));
-        int workers = POOL == null ? 1 : Math.min(Math.min(THREADS, pieces), Math.max(1, n / Math.max(1, minChunk)));
-        if (workers <= 1 || Thread.currentThread() instanceof ForkJoinWorkerThread w && w.getPool() == POOL) {
+        int workers = Math.min(Math.min(THREADS, pieces), Math.max(1, n / Math.max(1, minChunk)));
+        if (workers <= 1 || Thread.currentThread() instanceof Worker) {
             if (n > 0) {
                 body.run(0, n);
             }
@@ -90,33 +82,167 @@ public final class Parallel {
                 body.run(from, (int) Math.min(n, (long) from + grain));
             }
         };
-        RecursiveAction[] tasks = new RecursiveAction[workers];
-        for (int c = 0; c < workers; c++) {
-            tasks[c] = new RecursiveAction() {
-                @Override
-                protected void compute() {
-                    take.run();
-                }
-            };
-        }
+        Runnable[] tasks = new Runnable[workers];
+        java.util.Arrays.fill(tasks, take);
         runAll(tasks);
     }
 
-    /** The caller runs the first task itself while the pool runs the rest; returns when all are done. */
-    private static void runAll(RecursiveAction[] tasks) {
+    /**
+     * The caller runs the first task while the workers are offered the rest; then the caller runs
+     * every offered task no worker has started, waits for the started ones, and rethrows the first
+     * failure.
+     */
+    private static void runAll(Runnable[] tasks) {
+        Job[] jobs = new Job[tasks.length - 1];
         for (int c = 1; c < tasks.length; c++) {
-            POOL.execute(tasks[c]);
+            jobs[c - 1] = new Job(tasks[c]);
+            WORKERS[c - 1].offer(jobs[c - 1]);
         }
-        tasks[0].invoke();
-        for (int c = 1; c < tasks.length; c++) {
-            tasks[c].join();
+        Throwable failure = null;
+        try {
+            tasks[0].run();
+        } catch (Throwable t) {
+            failure = t;
+        }
+        for (Job job : jobs) {
+            if (job.claim()) {
+                if (failure == null) {
+                    job.run();
+                } else {
+                    job.state.set(Job.DONE);
+                }
+            } else {
+                job.await();
+            }
+            if (failure == null) {
+                failure = job.failure;
+            }
+        }
+        if (failure instanceof RuntimeException e) {
+            throw e;
+        }
+        if (failure instanceof Error e) {
+            throw e;
+        }
+        if (failure != null) {
+            throw new IllegalStateException("kernel task failed", failure);
         }
     }
 
-    private static ForkJoinWorkerThread worker(ForkJoinPool pool) {
-        ForkJoinWorkerThread t = ForkJoinPool.defaultForkJoinWorkerThreadFactory.newThread(pool);
-        t.setDaemon(true);
-        t.setName("jgrad-kernel-" + t.getPoolIndex());
-        return t;
+    /** One task handed to a worker, run exactly once: by the worker, or by the caller if it claims it first. */
+    private static final class Job {
+        static final int PENDING = 0;
+        static final int CLAIMED = 1;
+        static final int DONE = 2;
+        final Runnable body;
+        final AtomicInteger state = new AtomicInteger(PENDING);
+        volatile Throwable failure;
+
+        Job(Runnable body) {
+            this.body = body;
+        }
+
+        boolean claim() {
+            return state.compareAndSet(PENDING, CLAIMED);
+        }
+
+        /** Runs the claimed task and publishes the outcome. */
+        void run() {
+            try {
+                body.run();
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                state.set(DONE);
+            }
+        }
+
+        /** Waits for a task another thread claimed: it is running, so spin, yielding now and then. */
+        void await() {
+            for (int spins = 0; state.get() != DONE; spins++) {
+                if ((spins & 0xFFF) == 0xFFF) {
+                    Thread.yield();
+                } else {
+                    Thread.onSpinWait();
+                }
+            }
+        }
+    }
+
+    /** A worker thread: polls its slot for jobs, spinning for a while after each one, then parks. */
+    private static final class Worker extends Thread {
+        private final AtomicReference<Job> slot = new AtomicReference<>();
+        private volatile boolean parked;
+
+        Worker(int index) {
+            super("jgrad-kernel-" + index);
+            setDaemon(true);
+        }
+
+        /** Hands over a job; one the worker cannot take (its slot holds a job not yet started) is left to the caller. */
+        void offer(Job job) {
+            Job current = slot.get();
+            if ((current == null || current.state.get() != Job.PENDING) && slot.compareAndSet(current, job) && parked) {
+                LockSupport.unpark(this);
+            }
+        }
+
+        @Override
+        public void run() {
+            long idleSince = System.nanoTime();
+            while (true) {
+                Job job = slot.getAndSet(null);
+                if (job != null) {
+                    if (job.claim()) {
+                        job.run();
+                    }
+                    idleSince = System.nanoTime();
+                } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
+                    Thread.onSpinWait();
+                } else {
+                    // Dekker with offer(): either this re-check sees the job or offer() sees parked and unparks.
+                    parked = true;
+                    if (slot.get() == null) {
+                        LockSupport.park(this);
+                    }
+                    parked = false;
+                    idleSince = System.nanoTime();
+                }
+            }
+        }
+    }
+
+    private static Worker[] startWorkers(int n) {
+        Worker[] workers = new Worker[Math.max(0, n)];
+        for (int i = 0; i < workers.length; i++) {
+            workers[i] = new Worker(i);
+            workers[i].start();
+        }
+        return workers;
+    }
+
+    private static int configuredThreads() {
+        String p = System.getProperty("jgrad.threads");
+        int n = Runtime.getRuntime().availableProcessors();
+        if (p != null) {
+            try {
+                n = Integer.parseInt(p.trim());
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("jgrad.threads: expected a positive integer, got '" + p + "'", e);
+            }
+        }
+        return Math.max(1, n);
+    }
+
+    private static long spinNanos() {
+        String p = System.getProperty("jgrad.spinMicros");
+        if (p == null) {
+            return DEFAULT_SPIN_MICROS * 1000;
+        }
+        try {
+            return Math.max(0, Long.parseLong(p.trim())) * 1000;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("jgrad.spinMicros: expected a whole number of microseconds (0 parks at once), got '" + p + "'", e);
+        }
     }
 }
