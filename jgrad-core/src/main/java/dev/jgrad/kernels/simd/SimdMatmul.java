@@ -18,11 +18,12 @@ public final class SimdMatmul {
     /** Below this many multiply-adds (m·k·n) the direct loop beats packing (8³ does, 16³ no longer). */
     static final long SMALL_WORK = 2048;
     /**
-     * From this many multiply-adds on, one product is split across threads: 128³ takes ~50–100 µs
-     * on one core, well above the pool's hand-off (a wake-up and a join). An estimate: the shared
-     * 2-core test machine gave no clean 1-versus-2-thread crossover.
+     * From this many multiply-adds on, one product is split across threads: 64³ (about 10 µs on one
+     * core) already gains, float32 n = 64 ~35 → ~45-55 GFLOP/s and float64 ~20 → ~25-30, now that
+     * the workers poll for work between ops ({@link Parallel}); with parked workers the hand-off
+     * cost more than that (it was 128³ then). Float32 n = 52-56 measured neutral to slightly slower.
      */
-    static final long PARALLEL_WORK = 128L * 128 * 128;
+    static final long PARALLEL_WORK = 1L << 17;
     /**
      * From this many multiply-adds on, matrix·vector is split across threads: it is bound by memory
      * bandwidth, so two cores' caches pay off sooner (512² f64 went from ~9 to ~15–20 GFLOP/s).
