@@ -15,6 +15,9 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rows "MLP": 784-256-256-10, ReLU, mean softmax cross-entropy, batch 128, float32.
@@ -24,7 +27,13 @@ import org.openjdk.jmh.annotations.TearDown;
  * {@code forward}: the loss with the graph recorded, no backward — the denominator of the
  * (forward+backward)/forward ratio. The learning rate is tiny so the weights barely move over a
  * run: every call does the same work.
+ *
+ * <p>Ten one-second warm-up iterations instead of four: the step runs the most distinct kernels of
+ * any benchmark, and on 2 cores C2 takes 10 s or more to compile them all. With four, the measured
+ * iterations still fell from about 6 to 3 ms as the last kernels were compiled (one JMH fork:
+ * 4.8, 3.5, 2.9, 2.7, 3.1 ms after 3 × 2 s). A training run lasts far longer than that.
  */
+@Warmup(iterations = 10, time = 1000, timeUnit = TimeUnit.MILLISECONDS)
 public class MlpBench extends BenchDefaults {
     static final int BATCH = 128;
     static final int[] WIDTHS = {784, 256, 256, 10};
