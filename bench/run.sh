@@ -51,7 +51,7 @@ mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ {print $2}') GiB"
   echo "- JDK: $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
-  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up)')"
+  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up, 10 s for the MLP)')"
   echo "- Load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } > "$out/meta.md"
 
