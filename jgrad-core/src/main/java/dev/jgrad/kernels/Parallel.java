@@ -10,7 +10,7 @@ import java.util.concurrent.locks.LockSupport;
  * available processors; 1 runs everything on the calling thread. The caller always does a share of
  * the work itself and the workers do the rest.
  *
- * <p>A worker that finishes keeps polling for the next job for {@code -Djgrad.spinMicros} (default
+ * <p>A worker that finishes keeps polling for the next job (yielding to any other runnable thread) for {@code -Djgrad.spinMicros} (default
  * {@value #DEFAULT_SPIN_MICROS} µs) before it parks, as OpenMP runtimes do: waking a parked thread
  * cost 20–90 µs here (longer than many whole kernels: two 20 µs halves took 38–55 µs), while
  * consecutive ops of a training step or a benchmark loop come microseconds apart. A job a worker
