@@ -10,7 +10,7 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * Settings every benchmark class inherits (JMH reads these annotations from superclasses): average
- * time per call in nanoseconds, two forks of 4 one-second warm-up and 5 measured 0.6-second
+ * time per call in nanoseconds, two forks of 4 one-second warm-up ({@link MlpBench}: 10) and 5 measured 0.6-second
  * iterations (about 15 s per benchmark, so the full run of about 50 stays near 15 minutes on 2
  * cores). Warm-up matters: with 0.3 s of it the MLP step measured 10× slower (the matrix kernels
  * were not compiled yet). {@code bench/run.sh --quick} overrides the counts on the command line;
