@@ -169,7 +169,7 @@ public final class Parallel {
         }
     }
 
-    /** A worker thread: polls its slot for jobs, spinning for a while after each one, then parks. */
+    /** A worker thread: polls its slot for jobs (yielding between polls) for a while after each one, then parks. */
     private static final class Worker extends Thread {
         private final AtomicReference<Job> slot = new AtomicReference<>();
         private volatile boolean parked;
