@@ -118,6 +118,11 @@ public interface Kernels {
      */
     int SUM_BLOCK = 1 << 16;
 
+    /** Number of {@link #SUM_BLOCK} blocks covering {@code n} elements (the last one may be short). */
+    static int sumBlocks(int n) {
+        return (int) (((long) n + SUM_BLOCK - 1) / SUM_BLOCK);
+    }
+
     /**
      * {@code x[off] + … + x[off + n − 1]} accumulated in double (float32 widened exactly), always in
      * the same order for the same range: one block of a whole-array sum ({@link #SUM_BLOCK}).

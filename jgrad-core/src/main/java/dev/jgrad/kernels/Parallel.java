@@ -1,5 +1,6 @@
 package dev.jgrad.kernels;
 
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
@@ -83,7 +84,7 @@ public final class Parallel {
             }
         };
         Runnable[] tasks = new Runnable[workers];
-        java.util.Arrays.fill(tasks, take);
+        Arrays.fill(tasks, take);
         runAll(tasks);
     }
 

@@ -96,7 +96,7 @@ final class Values {
             int off = x.layout().offset();
             int n = x.numel();
             Kernels k = kernels();
-            partial = new double[(int) (((long) n + Kernels.SUM_BLOCK - 1) / Kernels.SUM_BLOCK)];
+            partial = new double[Kernels.sumBlocks(n)];
             double[] sums = partial;
             Parallel.forPieces(sums.length, 2, 1, (from, to) -> {
                 for (int b = from; b < to; b++) {

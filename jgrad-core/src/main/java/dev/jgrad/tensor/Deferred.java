@@ -170,7 +170,7 @@ public final class Deferred {
             if (!x.isDeferred()) {
                 return null;
             }
-            double[] sums = new double[(int) (((long) x.numel() + PIECE - 1) / PIECE)];
+            double[] sums = new double[Kernels.sumBlocks(x.numel())];
             new Evaluation(x).run(sums);
             return sums;
         }
