@@ -46,19 +46,14 @@ public final class Losses {
             throw new IllegalArgumentException("crossEntropy: logits of shape " + Shapes.str(s) + " need " + samples
                     + " label(s), got " + labels.length);
         }
-        double[] oneHot = new double[Shapes.numel(s)];
+        int[] lab = labels.clone();
         for (int i = 0; i < samples; i++) {
-            if (labels[i] < 0 || labels[i] >= classes) {
-                throw new IllegalArgumentException("crossEntropy: label at index " + i + " has value " + labels[i]
+            if (lab[i] < 0 || lab[i] >= classes) {
+                throw new IllegalArgumentException("crossEntropy: label at index " + i + " has value " + lab[i]
                         + ", outside [0, " + classes + ") for logits of shape " + Shapes.str(s));
             }
-            oneHot[i * classes + labels[i]] = 1.0;
         }
-        Tensor picked = Tensor.of(oneHot, s).to(logits.dtype());
-        Tensor logProbs = logSoftmax(logits, -1);
-        // where() instead of a product: a −inf logit of another class must not turn 0·(−inf) into NaN.
-        Tensor perSample = Tensor.where(picked, logProbs, Tensor.zerosLike(logProbs)).sum(-1).neg();
-        return reduce(perSample, reduction);
+        return CrossEntropy.apply(logits, lab, samples, classes, reduction);
     }
 
     /** (x − target)² element-wise (shapes broadcast), then reduced. */
@@ -95,7 +90,7 @@ public final class Losses {
         }
     }
 
-    private static Tensor reduce(Tensor perElement, Reduction reduction) {
+    static Tensor reduce(Tensor perElement, Reduction reduction) {
         return switch (reduction) {
             case MEAN -> perElement.mean();
             case SUM -> perElement.sum();
