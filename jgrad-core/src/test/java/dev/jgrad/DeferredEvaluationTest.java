@@ -127,6 +127,33 @@ class DeferredEvaluationTest {
 
     @ParameterizedTest
     @EnumSource(DType.class)
+    void blocksRepeatedAlongLeadingAxesAreReadInPlace(DType dtype) {
+        // A bias row of 300 (no divisor of the chunk or the piece, so repetitions straddle both),
+        // read from inside its storage, on either side of the op and as [1, 300]; a [7, 300] block
+        // repeated along the first axis of [143, 7, 300]; a row too short to be read in place and a
+        // column (broadcast along the last axis) computed up front. All must match op by op.
+        Tensor x = input(dtype, 1001 * 300).reshape(1001, 300);
+        Tensor bias = input(dtype, 305).slice(0, 5, 305);
+        Tensor shortRow = input(dtype, 10).reshape(1, 10).broadcastTo(30, 10).reshape(300);
+        Tensor column = input(dtype, 1001).reshape(1001, 1);
+        assertSameBothWays(t -> t.add(bias).relu().mul(bias.mul(2)).sub(bias.reshape(1, 300)), x, false);
+        assertSameBothWays(t -> bias.sub(t).mul(t.add(column)).add(shortRow.slice(0, 0, 300)), x, false);
+        Tensor block = input(dtype, 7 * 300).reshape(7, 300);
+        assertSameBothWays(t -> t.mul(block).add(block.neg()).relu(), input(dtype, 143 * 7 * 300).reshape(143, 7, 300), false);
+        int previous = Deferred.setMinElements(1000);
+        try {
+            assertTrue(TensorAccess.value(x.add(bias)).isDeferred(), "a repeated row should be read in place");
+            assertTrue(TensorAccess.value(bias.mul(x)).isDeferred(), "a repeated row should be read in place");
+            assertFalse(TensorAccess.value(x.add(column)).isDeferred(), "a column broadcast is computed up front");
+            assertFalse(TensorAccess.value(input(dtype, 30_000).reshape(3000, 10).add(input(dtype, 10))).isDeferred(),
+                    "a row shorter than the minimum period is computed up front");
+        } finally {
+            Deferred.setMinElements(previous);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
     void sinAndCosOfOneOperandComputedTogether(DType dtype) {
         Tensor x = input(dtype, N);
         // Pairs over a stored array and over a pending result, cos before sin, a pair whose sin is

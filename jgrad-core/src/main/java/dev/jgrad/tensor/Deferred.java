@@ -8,7 +8,6 @@ import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,7 +28,9 @@ import java.util.Map;
  *
  * <p>Applies to arrays of at least {@code -Djgrad.fusion.minElements} elements (default
  * {@value #DEFAULT_MIN_ELEMENTS}; {@code 0} turns deferral off) whose operands are all of one dtype
- * and either contiguous with the output's shape, deferred themselves, or one broadcast element. An
+ * and either contiguous with the output's shape, deferred themselves, one broadcast element, or a
+ * stored block of at least {@value DeferredOperands#MIN_PERIOD} elements repeated along the output's leading axes
+ * (a bias row added to every row of a batch: the add and the ReLU after it become one pass). An
  * expression grows to at most {@value #MAX_NODES} ops over {@value #MAX_LEAVES} stored arrays;
  * beyond that its operands are computed first. Evaluations are serialised by one lock (each is
  * itself split across the kernel threads).
@@ -57,15 +58,18 @@ public final class Deferred {
     final NDArray[] operands;
     /** 1: the operand is read element by element; 0: it is one element broadcast to every position. */
     private final int[] strides;
+    /** Per operand: 0, or the length p of a stored block read at position i mod p (see {@link DeferredOperands#period}). */
+    private final int[] periods;
     private final DType dtype;
     private final int numel;
     /** Times this expression was computed inside another one without being stored (guarded by LOCK). */
     private int recomputations;
 
-    private Deferred(Object fn, NDArray[] operands, int[] strides, DType dtype, int numel) {
+    private Deferred(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int numel) {
         this.fn = fn;
         this.operands = operands;
         this.strides = strides;
+        this.periods = periods;
         this.dtype = dtype;
         this.numel = numel;
     }
@@ -83,10 +87,10 @@ public final class Deferred {
 
     /** {@code f(x)} as a deferred array, or null when x does not qualify (the caller computes it now). */
     public static NDArray map(UnaryFn f, NDArray x, int n) {
-        if (n < minElements || minElements <= 0 || stride(x, x.shapeRef()) != 1) {
+        if (n < minElements || minElements <= 0 || DeferredOperands.stride(x, x.shapeRef()) != 1) {
             return null;
         }
-        return create(f, new NDArray[] {x}, new int[] {1}, x.dtype(), x.shapeRef());
+        return create(f, new NDArray[] {x}, new int[] {1}, new int[1], x.dtype(), x.shapeRef());
     }
 
     /**
@@ -98,39 +102,17 @@ public final class Deferred {
         if (n < minElements || minElements <= 0 || a.dtype() != b.dtype()) {
             return null;
         }
-        int sa = stride(a, shape);
-        int sb = stride(b, shape);
-        if (sa < 0 || sb < 0) {
+        int sa = DeferredOperands.stride(a, shape);
+        int sb = DeferredOperands.stride(b, shape);
+        int[] periods = {sa < 0 ? DeferredOperands.period(a, shape) : 0, sb < 0 ? DeferredOperands.period(b, shape) : 0};
+        if ((sa < 0 && periods[0] == 0) || (sb < 0 && periods[1] == 0)) {
             return null;
         }
-        return create(f, new NDArray[] {a, b}, new int[] {sa, sb}, a.dtype(), shape);
+        NDArray[] operands = {periods[0] > 0 ? a.broadcastTo(shape) : a, periods[1] > 0 ? b.broadcastTo(shape) : b};
+        return create(f, operands, new int[] {sa < 0 ? 1 : sa, sb < 0 ? 1 : sb}, periods, a.dtype(), shape);
     }
 
-    /** 1 for an operand read in order, 0 for a single element broadcast, -1 when it does not qualify. */
-    private static int stride(NDArray x, int[] shape) {
-        boolean sameShape = Arrays.equals(x.shapeRef(), shape);
-        if (sameShape && (x.isDeferred() || x.layout().isContiguous())) {
-            return 1;
-        }
-        if (x.numel() == 1 && !x.isDeferred()) {
-            return 0;
-        }
-        if (sameShape && allZero(x.layout().strides())) {
-            return 0;
-        }
-        return -1;
-    }
-
-    private static boolean allZero(int[] strides) {
-        for (int s : strides) {
-            if (s != 0) {
-                return false;
-            }
-        }
-        return true;
-    }
-
-    private static NDArray create(Object fn, NDArray[] operands, int[] strides, DType dtype, int[] shape) {
+    private static NDArray create(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int[] shape) {
         synchronized (LOCK) {
             Graph g = new Graph();
             for (NDArray o : operands) {
@@ -142,7 +124,7 @@ public final class Deferred {
                     o.storage();
                 }
             }
-            return new NDArray(new Deferred(fn, operands, strides, dtype, Shapes.numel(shape)), shape);
+            return new NDArray(new Deferred(fn, operands, strides, periods, dtype, Shapes.numel(shape)), shape);
         }
     }
 
@@ -334,11 +316,42 @@ public final class Deferred {
                     i++;
                 } else if (d.fn instanceof UnaryFn f) {
                     k.mapRange(f, a, aOff, out, outOff, len);
+                } else if (d.periods[0] + d.periods[1] > 0) {
+                    zipPeriodic(k, scratch, i, out, outOff, start, len);
                 } else {
                     k.zipRange((BinaryFn) d.fn, a, aOff, d.strides[0], operand(scratch, i, 1), offset(i, 1, start),
                             d.strides[1], out, outOff, len);
                 }
             }
+        }
+
+        /**
+         * A zip with a repeated operand: one kernel call per stretch of {@code [start, start + len)}
+         * inside which no repeated operand wraps around.
+         */
+        private void zipPeriodic(Kernels k, Storage[] scratch, int i, Storage out, int outOff, int start, int len) {
+            Deferred d = exprs[i];
+            int end = start + len;
+            for (int pos = start; pos < end; ) {
+                int n = end - pos;
+                for (int p : d.periods) {
+                    if (p > 0) {
+                        n = Math.min(n, p - pos % p);
+                    }
+                }
+                k.zipRange((BinaryFn) d.fn, operand(scratch, i, 0), offsetAt(i, 0, start, pos), d.strides[0],
+                        operand(scratch, i, 1), offsetAt(i, 1, start, pos), d.strides[1], out, outOff + pos - start, n);
+                pos += n;
+            }
+        }
+
+        /** Where operand {@code k} of node {@code i} holds element {@code pos} of the chunk that begins at {@code start}. */
+        private int offsetAt(int i, int k, int start, int pos) {
+            int p = exprs[i].periods[k];
+            if (p > 0) {
+                return leafOffset[i][k] + pos % p;
+            }
+            return offset(i, k, start) + (pos - start) * exprs[i].strides[k];
         }
 
         private Storage operand(Storage[] scratch, int i, int k) {
