@@ -27,14 +27,18 @@ public final class BinaryOps {
         Tensor[] inputs = {a, b};
         return Autograd.record("add", Rules.Kind.ELEMENTWISE, Values.zip("add", BinaryFn.ADD, value(a), value(b)), inputs,
                 (y, t) -> t[0].add(t[1]),
-                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, value(a).shapeRef()), ShapeOps.sumTo(g, value(b).shapeRef())});
+                (y, g) -> new Tensor[] {
+                    a.requiresGrad() ? ShapeOps.sumTo(g, value(a).shapeRef()) : null,
+                    b.requiresGrad() ? ShapeOps.sumTo(g, value(b).shapeRef()) : null});
     }
 
     public static Tensor sub(Tensor a, Tensor b) {
         Tensor[] inputs = {a, b};
         return Autograd.record("sub", Rules.Kind.ELEMENTWISE, Values.zip("sub", BinaryFn.SUB, value(a), value(b)), inputs,
                 (y, t) -> t[0].sub(t[1]),
-                (y, g) -> new Tensor[] {ShapeOps.sumTo(g, value(a).shapeRef()), ShapeOps.sumTo(g.neg(), value(b).shapeRef())});
+                (y, g) -> new Tensor[] {
+                    a.requiresGrad() ? ShapeOps.sumTo(g, value(a).shapeRef()) : null,
+                    b.requiresGrad() ? ShapeOps.sumTo(g.neg(), value(b).shapeRef()) : null});
     }
 
     public static Tensor mul(Tensor a, Tensor b) {

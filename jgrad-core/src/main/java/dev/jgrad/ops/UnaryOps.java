@@ -132,8 +132,8 @@ public final class UnaryOps {
     }
 
     public static Tensor relu(Tensor x) {
-        return elementwise("relu", x, UnaryFn.of(Kind.RELU), (in, y) -> in.gt(0.0),
-                false, BinaryFn.RELU_BACKWARD, BinaryFn.RELU_BACKWARD);
+        return elementwise("relu", x, UnaryFn.of(Kind.RELU), (in, y) -> y.gt(0.0),
+                true, BinaryFn.RELU_BACKWARD, BinaryFn.RELU_BACKWARD);
     }
 
     public static Tensor leakyRelu(Tensor x, double slope) {
