@@ -199,10 +199,13 @@ public final class Parallel {
                     }
                     idleSince = System.nanoTime();
                 } else if (System.nanoTime() - idleSince < SPIN_NANOS) {
-                    // Yield rather than spin in place: the JIT's compiler threads, the GC's and the
-                    // application's own get the core whenever they want it (spinning in place
-                    // starved the compilers on 2 cores and stretched the MLP step's warm-up).
-                    Thread.yield();
+                    // Zero-fill an array the caller will soon ask for (FreshArrays), or yield rather
+                    // than spin in place: the JIT's compiler threads, the GC's and the application's
+                    // own get the core whenever they want it (spinning in place starved the
+                    // compilers on 2 cores and stretched the MLP step's warm-up).
+                    if (!FreshArrays.prepareOne()) {
+                        Thread.yield();
+                    }
                 } else {
                     // Dekker with offer(): either this re-check sees the job or offer() sees parked and unparks.
                     parked = true;

@@ -1,6 +1,7 @@
 package dev.jgrad.tensor;
 
 import dev.jgrad.DType;
+import dev.jgrad.kernels.FreshArrays;
 
 /**
  * A flat primitive buffer holding a tensor's elements. Written only by the kernel that fills a
@@ -17,9 +18,9 @@ public sealed interface Storage permits Storage.F64, Storage.F32 {
 
     void set(int i, double v);
 
-    /** Allocates a zero-filled storage of {@code n} elements. */
+    /** Allocates a zero-filled storage of {@code n} elements (a new array, possibly zero-filled ahead: {@link FreshArrays}). */
     static Storage allocate(DType dtype, int n) {
-        return dtype == DType.FLOAT64 ? new F64(new double[n]) : new F32(new float[n]);
+        return dtype == DType.FLOAT64 ? new F64(FreshArrays.doubles(n)) : new F32(FreshArrays.floats(n));
     }
 
     /** float64 storage over a {@code double[]}. */
