@@ -12,20 +12,24 @@ import java.util.ArrayDeque;
  * in most of its element-wise ops. PyTorch's allocator hands back memory freed a moment ago
  * instead; jgrad cannot know when an array is free (the garbage collector does), so it moves the
  * zero-filling off the critical path: each size recently asked for (from {@value #MIN_ELEMENTS}
- * elements to {@value #MAX_BYTES} bytes) is kept {@value #READY_PER_SIZE} arrays ahead by the
- * worker threads while they wait for their next job ({@link Parallel}), and a request takes a ready
- * one when there is one. The arrays are new and handed out once, so nothing about the values
- * changes. At most {@link #BUDGET_BYTES} are held ready; a size not asked for in
- * {@value #FORGET_AFTER} requests is dropped. With one thread ({@code -Djgrad.threads=1}), or with
+ * elements to {@link #MAX_BYTES}) is kept {@value #READY_PER_SIZE} arrays ahead by the worker
+ * threads while they wait for their next job ({@link Parallel}), and a request takes a ready one
+ * when there is one. For a big result that also takes the zero-filling out of the serial part of an
+ * op: the caller no longer fills 40 MB alone before the threads start, and a worker still filling
+ * the next one when they do leaves its share of the pieces to the others ({@link Parallel#forPieces}).
+ * The arrays are new and handed out once, so nothing about the values changes. At most
+ * {@link #BUDGET_BYTES} are held ready; a size not asked for in {@value #FORGET_AFTER} requests is
+ * dropped. With one thread ({@code -Djgrad.threads=1}), or with
  * {@code -Djgrad.freshArrays=false}, every array is allocated where it is needed.
  */
 public final class FreshArrays {
     /** Smaller arrays are zero-filled quickly enough where they are needed. */
     static final int MIN_ELEMENTS = 1 << 14;
-    /** Larger ones would keep a worker from its next job too long. */
-    static final long MAX_BYTES = 4L << 20;
+    /** At most 1/32 of the heap per array (128 MB of a 4 GB heap: a 10M-element float64 result fits). */
+    static final long MAX_BYTES = Runtime.getRuntime().maxMemory() / 32;
     static final int READY_PER_SIZE = 2;
-    static final long BUDGET_BYTES = Math.min(16L << 20, Runtime.getRuntime().maxMemory() / 32);
+    /** At most 1/16 of the heap held ready in all. */
+    static final long BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 16;
     static final int FORGET_AFTER = 256;
     private static final int SIZES = 16;
     private static final boolean ENABLED = Parallel.threads() > 1 && !"false".equals(System.getProperty("jgrad.freshArrays"));
@@ -66,7 +70,7 @@ public final class FreshArrays {
         return ready != null ? (double[]) ready : new double[n];
     }
 
-    private static boolean eligible(int n, int elementBytes) {
+    static boolean eligible(int n, int elementBytes) {
         return n >= MIN_ELEMENTS && (long) n * elementBytes <= MAX_BYTES;
     }
 

@@ -22,8 +22,19 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * threads ask at once; only sizes asked for lately are prepared, within the budget.
  */
 class FreshArraysTest {
-    private static final int[] LENGTHS = {1, 1000, FreshArrays.MIN_ELEMENTS - 1, FreshArrays.MIN_ELEMENTS, 50_001,
-            (int) (FreshArrays.MAX_BYTES / Double.BYTES), (int) (FreshArrays.MAX_BYTES / Float.BYTES) + 1};
+    private static final int[] LENGTHS = {1, 1000, FreshArrays.MIN_ELEMENTS - 1, FreshArrays.MIN_ELEMENTS, 50_001, 300_000};
+
+    @Test
+    void onlyArraysBetweenTheBoundsArePreparedAhead() {
+        assertFalse(FreshArrays.eligible(FreshArrays.MIN_ELEMENTS - 1, Float.BYTES));
+        assertTrue(FreshArrays.eligible(FreshArrays.MIN_ELEMENTS, Float.BYTES));
+        long maxFloats = FreshArrays.MAX_BYTES / Float.BYTES;
+        if (maxFloats < Integer.MAX_VALUE) {
+            assertTrue(FreshArrays.eligible((int) maxFloats, Float.BYTES));
+            assertFalse(FreshArrays.eligible((int) maxFloats + 1, Float.BYTES));
+        }
+        assertTrue(FreshArrays.BUDGET_BYTES >= FreshArrays.MAX_BYTES, "the budget holds at least one of the largest");
+    }
 
     @Test
     void arraysAreNewZeroFilledAndNeverHandedOutTwice() {
