@@ -108,6 +108,27 @@ class LossesTest {
     }
 
     @Test
+    void crossEntropyOfAnEmptyBatch() {
+        // As PyTorch: the mean of no losses is NaN, their sum 0; the gradient is empty.
+        Tensor logits = Tensor.zeros(0, 4).requiresGrad(true);
+        assertTrue(Double.isNaN(logits.crossEntropy(new int[0], Reduction.MEAN).item()));
+        assertEquals(0.0, logits.crossEntropy(new int[0], Reduction.SUM).item());
+        assertArrayEquals(new int[] {0}, logits.crossEntropy(new int[0], Reduction.NONE).shape());
+        logits.crossEntropy(new int[0], Reduction.SUM).backward();
+        assertArrayEquals(new int[] {0, 4}, logits.grad().shape());
+    }
+
+    @Test
+    void crossEntropyOfInfiniteAndNaNLogits() {
+        // A +inf logit: the loss of another label is +inf, of its own NaN (inf - inf); NaN spreads.
+        Tensor logits = Tensor.of(new double[][] {{Double.POSITIVE_INFINITY, 0, 1}, {0, Double.NaN, 1}});
+        double[] none = logits.crossEntropy(new int[] {1, 2}, Reduction.NONE).toDoubleArray();
+        assertEquals(Double.POSITIVE_INFINITY, none[0]);
+        assertTrue(Double.isNaN(none[1]));
+        assertTrue(Double.isNaN(Tensor.of(Double.POSITIVE_INFINITY, 0).crossEntropy(0).item()));
+    }
+
+    @Test
     void crossEntropyIgnoresMinusInfinityLogitsOfOtherClasses() {
         Tensor logits = Tensor.of(new double[][] {{0, Double.NEGATIVE_INFINITY, 0}}).requiresGrad(true);
         Tensor loss = logits.crossEntropy(0);
