@@ -1,5 +1,6 @@
 package dev.jgrad.kernels;
 
+import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
 
 /**
@@ -18,8 +19,9 @@ import java.util.ArrayDeque;
  * op: the caller no longer fills 40 MB alone before the threads start, and a worker still filling
  * the next one when they do leaves its share of the pieces to the others ({@link Parallel#forPieces}).
  * The arrays are new and handed out once, so nothing about the values changes. At most
- * {@link #BUDGET_BYTES} are held ready; a size not asked for in {@value #FORGET_AFTER} requests is
- * dropped. With one thread ({@code -Djgrad.threads=1}), or with
+ * {@link #BUDGET_BYTES} are held ready, softly (the garbage collector reclaims them before it
+ * would run out of memory, and a worker that cannot allocate one lets all of them go); a size not
+ * asked for in {@value #FORGET_AFTER} requests is dropped. With one thread ({@code -Djgrad.threads=1}), or with
  * {@code -Djgrad.freshArrays=false}, every array is allocated where it is needed.
  */
 public final class FreshArrays {
@@ -47,7 +49,8 @@ public final class FreshArrays {
         final boolean doubles;
         final int length;
         final long bytes;
-        final ArrayDeque<Object> ready = new ArrayDeque<>();
+        /** Softly held: the garbage collector takes them back before it would run out of memory. */
+        final ArrayDeque<SoftReference<Object>> ready = new ArrayDeque<>();
         int inProgress;
         long lastRequest;
 
@@ -80,11 +83,14 @@ public final class FreshArrays {
             requests++;
             Size s = lookUp(doubles, n);
             s.lastRequest = requests;
-            Object a = s.ready.pollFirst();
-            if (a != null) {
+            for (SoftReference<Object> r = s.ready.pollFirst(); r != null; r = s.ready.pollFirst()) {
                 readyBytes -= s.bytes;
+                Object a = r.get();
+                if (a != null) {
+                    return a;
+                }
             }
-            return a;
+            return null;
         }
     }
 
@@ -145,11 +151,24 @@ public final class FreshArrays {
         if (target == null) {
             return false;
         }
-        Object a = target.doubles ? new double[target.length] : new float[target.length];
+        Object a;
+        try {
+            a = target.doubles ? new double[target.length] : new float[target.length];
+        } catch (OutOfMemoryError e) {
+            // Never make the application short of memory: let go of everything held ready.
+            synchronized (LOCK) {
+                target.inProgress--;
+                readyBytes -= target.bytes;
+                for (int i = 0; i < SIZES; i++) {
+                    drop(i);
+                }
+            }
+            return false;
+        }
         synchronized (LOCK) {
             target.inProgress--;
             if (isListed(target)) {
-                target.ready.addLast(a);
+                target.ready.addLast(new SoftReference<>(a));
             } else {
                 readyBytes -= target.bytes;
             }
