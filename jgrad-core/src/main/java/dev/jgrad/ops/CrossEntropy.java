@@ -39,7 +39,7 @@ final class CrossEntropy {
         Tensor[] inputs = {logits};
         return Autograd.record("crossEntropy", value.to(logits.dtype()), inputs,
                 (y, t) -> {
-                    Tensor perRow = Losses.softmax(logits, -1).sub(oneHot(logits, lab, classes)).mul(t[0]).sum(-1);
+                    Tensor perRow = softmaxMinusOneHot(logits, lab, classes).mul(t[0]).sum(-1);
                     return Losses.reduce(perRow, reduction);
                 },
                 (y, g) -> {
@@ -50,7 +50,7 @@ final class CrossEntropy {
                     if (reduction == Reduction.MEAN) {
                         scale = scale.div((double) samples);
                     }
-                    return new Tensor[] {Losses.softmax(logits, -1).sub(oneHot(logits, lab, classes)).mul(scale)};
+                    return new Tensor[] {softmaxMinusOneHot(logits, lab, classes).mul(scale)};
                 });
     }
 
@@ -82,9 +82,11 @@ final class CrossEntropy {
     /**
      * log Σ_j exp(x_ij) per row, shifted by the row maximum so nothing overflows; an infinite maximum
      * shifts by 0 instead (inf − inf would be NaN), so a row with a +inf logit gives +inf and a row
-     * of −inf gives −inf. The exponentials run through the vector kernels.
+     * of −inf gives −inf — the same rule as {@link Reductions#logsumexp}, whose kernel-by-kernel
+     * value path (max, broadcast subtract, exp, sum, log, add) costs several passes and allocations
+     * more for a batch of logits. The exponentials run through the vector kernels.
      */
-    static double[] rowLogSumExp(double[] x, int samples, int classes) {
+    private static double[] rowLogSumExp(double[] x, int samples, int classes) {
         double[] shift = new double[samples];
         double[] d = new double[x.length];
         for (int i = 0; i < samples; i++) {
@@ -124,11 +126,12 @@ final class CrossEntropy {
         return s;
     }
 
-    private static Tensor oneHot(Tensor logits, int[] lab, int classes) {
+    /** softmax(logits) − onehot(labels) as a differentiable tensor expression: the rules' common factor. */
+    private static Tensor softmaxMinusOneHot(Tensor logits, int[] lab, int classes) {
         double[] h = new double[logits.numel()];
         for (int i = 0; i < lab.length; i++) {
             h[i * classes + lab[i]] = 1.0;
         }
-        return Tensor.of(h, logits.shape()).to(logits.dtype());
+        return Losses.softmax(logits, -1).sub(Tensor.of(h, logits.shape()).to(logits.dtype()));
     }
 }
