@@ -20,8 +20,8 @@ final class Packing {
     private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
     private static final VectorSpecies<Double> D = DoubleVector.SPECIES_PREFERRED;
     /** The micro-kernels' panel widths (two vectors) as constants, so the JIT can hoist bounds checks. */
-    private static final int F_NR = 2 * F.length();
-    private static final int D_NR = 2 * D.length();
+    private static final int F_NR = GemmF32.NR;
+    private static final int D_NR = GemmF64.NR;
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
@@ -111,15 +111,16 @@ final class Packing {
     /** Packs B[0..depth, 0..cols) read at {@code off + p·rs + j·cs} into {@code nr}-column panels. */
     static void packB(float[] b, int off, int rs, int cs, int depth, int cols, int nr, float[] dst) {
         int j0 = 0;
-        if (cs == 1 && nr == 2 * F.length()) {
+        if (cs == 1 && nr % F.length() == 0) {
             // Row by row across all full panels: B's rows are read in order (panel by panel, each step
             // jumped a row ahead: a new cache line and, for wide B, a new page every time).
             int full = cols / nr * nr;
             int l = F.length();
             for (int p = 0; p < depth; p++) {
                 for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
-                    FloatVector.fromArray(F, b, s + j).intoArray(dst, d);
-                    FloatVector.fromArray(F, b, s + j + l).intoArray(dst, d + l);
+                    for (int v = 0; v < nr; v += l) {
+                        FloatVector.fromArray(F, b, s + j + v).intoArray(dst, d + v);
+                    }
                 }
             }
             j0 = full;
@@ -216,15 +217,16 @@ final class Packing {
     /** {@link #packB(float[], int, int, int, int, int, int, float[])} for float64. */
     static void packB(double[] b, int off, int rs, int cs, int depth, int cols, int nr, double[] dst) {
         int j0 = 0;
-        if (cs == 1 && nr == 2 * D.length()) {
+        if (cs == 1 && nr % D.length() == 0) {
             // Row by row across all full panels: B's rows are read in order (panel by panel, each step
             // jumped a row ahead: a new cache line and, for wide B, a new page every time).
             int full = cols / nr * nr;
             int l = D.length();
             for (int p = 0; p < depth; p++) {
                 for (int j = 0, s = off + p * rs, d = p * nr; j < full; j += nr, d += nr * depth) {
-                    DoubleVector.fromArray(D, b, s + j).intoArray(dst, d);
-                    DoubleVector.fromArray(D, b, s + j + l).intoArray(dst, d + l);
+                    for (int v = 0; v < nr; v += l) {
+                        DoubleVector.fromArray(D, b, s + j + v).intoArray(dst, d + v);
+                    }
                 }
             }
             j0 = full;

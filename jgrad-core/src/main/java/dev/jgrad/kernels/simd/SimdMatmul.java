@@ -37,6 +37,17 @@ public final class SimdMatmul {
     /** Doubles' tiles are only 8 wide: 8–15 columns too (128×256·256×10 ran ~7 % faster than as 8 + 2 padded). */
     static final int NARROW_F64 = 4 * GemmF64.L;
 
+    /**
+     * B of at most this many bytes: no packing ({@link #direct}). At 256 KB (float32 n = 256) one
+     * run measured ~114 GFLOP/s into a reused C but ~76 into a new one, against ~98 packed.
+     */
+    static final long DIRECT_B_BYTES = 128 * 1024;
+
+    /** Whether a product for the 4 × 4-vector tile runs without packing ({@link DirectGemm}): A row-major and B small. */
+    static boolean direct(int acs, int k, int n, int elementBytes) {
+        return acs == 1 && (long) k * n * elementBytes <= DIRECT_B_BYTES;
+    }
+
     // Block sizes (elements): a kc-deep micro-panel pair fits L1 (B: 256×16 floats or 256×8 doubles
     // = 16 KB); other mc/kc/nc nearby measured within noise. Each thread keeps its packing buffers
     // (at most kc×nc: 3 MB float, 4 MB double) for reuse.
@@ -46,8 +57,10 @@ public final class SimdMatmul {
     private static final int F64_MC = 96;
     private static final int F64_KC = 256;
     private static final int F64_NC = 2048;
-    private static final ThreadLocal<GemmF32> F32 = ThreadLocal.withInitial(() -> new GemmF32(F32_MC, F32_KC, F32_NC));
-    private static final ThreadLocal<GemmF64> F64 = ThreadLocal.withInitial(() -> new GemmF64(F64_MC, F64_KC, F64_NC));
+    private static final ThreadLocal<GemmF32> F32 = ThreadLocal.withInitial(() -> new GemmF32(F32_MC, F32_KC, F32_NC, false));
+    private static final ThreadLocal<GemmF64> F64 = ThreadLocal.withInitial(() -> new GemmF64(F64_MC, F64_KC, F64_NC, false));
+    private static final ThreadLocal<GemmF32> F32W = ThreadLocal.withInitial(() -> new GemmF32(F32_MC, F32_KC, F32_NC, true));
+    private static final ThreadLocal<GemmF64> F64W = ThreadLocal.withInitial(() -> new GemmF64(F64_MC, F64_KC, F64_NC, true));
     private static final Kernels SCALAR = new ScalarKernels();
 
     private SimdMatmul() {
@@ -123,6 +136,17 @@ public final class SimdMatmul {
         if (thinF32(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
             return;
         }
+        if (GemmF32.WIDE && bcs == 1 && n % GemmF32.WIDE_NR == 0) {
+            // 512-bit vectors, B row-major, C a whole number of 4-vector panels wide: the 4 × 4-vector
+            // tile, straight from A and B when they are small enough, else packed.
+            Block body = direct(acs, k, n, Float.BYTES)
+                    ? (i0, rows, j0, cols) -> DirectGemm.f32(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
+                            c, cOff + i0 * n + j0, n, rows, k, cols)
+                    : (i0, rows, j0, cols) -> F32W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0, brs, 1,
+                            c, cOff + i0 * n + j0, n, rows, k, cols);
+            splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, 1), body);
+            return;
+        }
         if (n < NARROW_F32 && ars == 1) {
             // A read transposed (its columns contiguous), C narrow: Cᵀ = Bᵀ·Aᵀ, so the thin side of C is the
             // MR-row side of the tiles instead of padding NR columns, and Aᵀ packs by whole vectors
@@ -147,6 +171,17 @@ public final class SimdMatmul {
             return;
         }
         if (thinF64(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
+            return;
+        }
+        if (GemmF64.WIDE && bcs == 1 && n % GemmF64.WIDE_NR == 0) {
+            // 512-bit vectors, B row-major, C a whole number of 4-vector panels wide: the 4 × 4-vector
+            // tile, straight from A and B when they are small enough, else packed.
+            Block body = direct(acs, k, n, Double.BYTES)
+                    ? (i0, rows, j0, cols) -> DirectGemm.f64(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
+                            c, cOff + i0 * n + j0, n, rows, k, cols)
+                    : (i0, rows, j0, cols) -> F64W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0, brs, 1,
+                            c, cOff + i0 * n + j0, n, rows, k, cols);
+            splitC(m, n, GemmF64.MR, GemmF64.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, 1), body);
             return;
         }
         if (n < NARROW_F64 && ars == 1) {
