@@ -33,7 +33,7 @@ class DeferredEvaluationTest {
     /** Not a multiple of the chunk or the vector length, and above the two-thread threshold. */
     private static final int N = 300_007;
 
-    private static double[] run(boolean deferred, Function<Tensor, Tensor> f, Tensor x) {
+    static double[] run(boolean deferred, Function<Tensor, Tensor> f, Tensor x) {
         int previous = Deferred.setMinElements(deferred ? 1000 : 0);
         try {
             return f.apply(x).toDoubleArray();

@@ -1,5 +1,6 @@
 package dev.jgrad.kernels;
 
+import dev.jgrad.DType;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.Storage;
 
@@ -183,5 +184,22 @@ public interface Kernels {
     }
 
     /** The reductions {@link #reduce} knows. */
+    /**
+     * {@code out[outOff + i] = p(leaves)} for {@code i < n}: leaf l's element is
+     * {@code leaves[l][offsets[l] + i]}, or {@code leaves[l][offsets[l]]} when it broadcasts. All
+     * storages have the output's dtype. The values are {@link ArithProgram#apply}'s, bit for bit.
+     */
+    default void arithRange(ArithProgram p, Storage[] leaves, int[] offsets, Storage out, int outOff, int n) {
+        boolean f32 = out.dtype() == DType.FLOAT32;
+        double[] values = new double[p.leaves()];
+        double[] stack = new double[p.depth()];
+        for (int i = 0; i < n; i++) {
+            for (int l = 0; l < values.length; l++) {
+                values[l] = leaves[l].get(offsets[l] + (p.broadcast(l) ? 0 : i));
+            }
+            out.set(outOff + i, p.apply(values, stack, f32));
+        }
+    }
+
     enum Reduction { SUM, MAX, MIN }
 }

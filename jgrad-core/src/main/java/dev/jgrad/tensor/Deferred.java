@@ -2,15 +2,8 @@ package dev.jgrad.tensor;
 
 import dev.jgrad.DType;
 import dev.jgrad.kernels.BinaryFn;
-import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.Kernels;
-import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
-
-import java.util.ArrayList;
-import java.util.IdentityHashMap;
-import java.util.List;
-import java.util.Map;
 
 /**
  * Deferred element-wise evaluation: on large arrays, {@link UnaryFn} and {@link BinaryFn} results
@@ -18,7 +11,10 @@ import java.util.Map;
  * when something reads the elements ({@link NDArray#storage()}). A whole chain of element-wise ops
  * — a forward pass, the reverse rules of one, a tangent — then costs one pass over memory instead
  * of one pass per op: the expression is evaluated chunk by chunk, each op's chunk in a small
- * scratch buffer that stays in cache, and only the array that was read is written out.
+ * scratch buffer that stays in cache, and only the array that was read is written out. Runs of
+ * cheap exact arithmetic (the products and sums of a chain rule) go further: they are computed in
+ * one loop per run with every intermediate in a register ({@link ArithGroups}); transcendental
+ * functions keep their own pass over the chunk.
  *
  * <p>Every element gets exactly the value the op-by-op kernels give: each step calls the same
  * kernel functions on a sub-range, and kernels never let an element's result depend on its position
@@ -41,29 +37,31 @@ public final class Deferred {
     static final int MAX_LEAVES = 8;
     static final int RECOMPUTE_LIMIT = 2;
     /** Elements per evaluation step: a 16 KB float64 scratch buffer per live op. */
-    private static final int CHUNK = 2048;
+    static final int CHUNK = 2048;
     /**
      * Elements the evaluating threads take at a time: small enough that a slowed thread holds up
      * little; one block of a whole-array sum, so {@link #blockSums} can sum each piece as it is done.
      */
-    private static final int PIECE = Kernels.SUM_BLOCK;
+    static final int PIECE = Kernels.SUM_BLOCK;
     /** Elements per thread below which evaluation stays on the calling thread (as the kernels). */
-    private static final int MIN_PARALLEL = 1 << 16;
+    static final int MIN_PARALLEL = 1 << 16;
     static final Object LOCK = new Object();
     /** Not final only so tests can compare deferred with op-by-op evaluation in one JVM. */
     private static int minElements = minElements();
+    /** Fused loops set up by all evaluations (guarded by LOCK). */
+    static long fusedGroups;
 
     /** The op: a {@link UnaryFn} or {@link BinaryFn}. */
     final Object fn;
     final NDArray[] operands;
     /** 1: the operand is read element by element; 0: it is one element broadcast to every position. */
-    private final int[] strides;
+    final int[] strides;
     /** Per operand: 0, or the length p of a stored block read at position i mod p (see {@link DeferredOperands#period}). */
-    private final int[] periods;
-    private final DType dtype;
-    private final int numel;
+    final int[] periods;
+    final DType dtype;
+    final int numel;
     /** Times this expression was computed inside another one without being stored (guarded by LOCK). */
-    private int recomputations;
+    int recomputations;
 
     private Deferred(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int numel) {
         this.fn = fn;
@@ -76,6 +74,13 @@ public final class Deferred {
 
     DType dtype() {
         return dtype;
+    }
+
+    /** Fused arithmetic loops set up so far ({@link ArithGroups}): for tests only. */
+    public static long fusedGroups() {
+        synchronized (LOCK) {
+            return fusedGroups;
+        }
     }
 
     /** Sets the size threshold (0 = off) and returns the previous one: for tests only. */
@@ -114,7 +119,7 @@ public final class Deferred {
 
     private static NDArray create(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int[] shape) {
         synchronized (LOCK) {
-            Graph g = new Graph();
+            DeferredGraph g = new DeferredGraph();
             for (NDArray o : operands) {
                 g.visit(o);
             }
@@ -132,7 +137,7 @@ public final class Deferred {
     static Storage materialize(NDArray root) {
         synchronized (LOCK) {
             if (root.isDeferred()) {
-                new Evaluation(root).run(null);
+                new DeferredEvaluation(root).run(null);
             }
             return root.storage();
         }
@@ -153,223 +158,11 @@ public final class Deferred {
                 return null;
             }
             double[] sums = new double[Kernels.sumBlocks(x.numel())];
-            new Evaluation(x).run(sums);
+            new DeferredEvaluation(x).run(sums);
             return sums;
         }
     }
 
-    /** The pending expressions reachable from some arrays, in an order where operands come first. */
-    private static final class Graph {
-        final List<NDArray> nodes = new ArrayList<>();
-        final Map<NDArray, Integer> index = new IdentityHashMap<>();
-        final Map<Storage, Boolean> leaves = new IdentityHashMap<>();
-
-        void visit(NDArray x) {
-            Deferred d = x.deferredExpression();
-            if (d == null) {
-                if (x.isDeferred()) {
-                    // Only an array handed between threads without synchronisation could look like this.
-                    throw new IllegalStateException("deferred array published without synchronisation");
-                }
-                leaves.put(x.storage(), Boolean.TRUE);
-                return;
-            }
-            if (index.containsKey(x)) {
-                return;
-            }
-            for (NDArray o : d.operands) {
-                visit(o);
-            }
-            index.put(x, nodes.size());
-            nodes.add(x);
-        }
-    }
-
-    /** One evaluation: which results are stored, which live in scratch buffers, and the chunked loop. */
-    private static final class Evaluation {
-        private final int count;
-        private final Deferred[] exprs;
-        private final NDArray[] arrays;
-        /** Stored results (root and interior nodes due to be kept); null for scratch-only results. */
-        private final Storage[] targets;
-        /** Scratch buffer of each non-stored result (reused once all its consumers are done). */
-        private final int[] buffer;
-        private final int buffers;
-        /** Per node and operand: the producing node's index, or -1 for a stored array. */
-        private final int[][] producer;
-        private final Storage[][] leafStorage;
-        private final int[][] leafOffset;
-        private final int numel;
-        private final DType dtype;
-        /** Node i is sin or cos and node i + 1 the other function of the same operand: one kernel call computes both. */
-        private final boolean[] sinCosNext;
-
-        Evaluation(NDArray root) {
-            Graph g = new Graph();
-            g.visit(root);
-            count = g.nodes.size();
-            arrays = g.nodes.toArray(new NDArray[0]);
-            sinCosNext = SinCosPairs.pair(arrays);
-            for (int i = 0; i < count; i++) {
-                g.index.put(arrays[i], i);
-            }
-            exprs = new Deferred[count];
-            targets = new Storage[count];
-            producer = new int[count][];
-            leafStorage = new Storage[count][];
-            leafOffset = new int[count][];
-            int[] lastUse = new int[count];
-            for (int i = 0; i < count; i++) {
-                Deferred d = arrays[i].deferredExpression();
-                exprs[i] = d;
-                int arity = d.operands.length;
-                producer[i] = new int[arity];
-                leafStorage[i] = new Storage[arity];
-                leafOffset[i] = new int[arity];
-                for (int k = 0; k < arity; k++) {
-                    NDArray o = d.operands[k];
-                    Integer p = o.isDeferred() ? g.index.get(o) : null;
-                    producer[i][k] = p == null ? -1 : p;
-                    if (p == null) {
-                        leafStorage[i][k] = o.storage();
-                        leafOffset[i][k] = o.layout().offset();
-                    } else {
-                        lastUse[p] = i;
-                    }
-                }
-                boolean store = i == count - 1 || d.recomputations >= RECOMPUTE_LIMIT;
-                if (store) {
-                    targets[i] = Storage.allocate(d.dtype, d.numel);
-                }
-            }
-            numel = exprs[count - 1].numel;
-            dtype = exprs[count - 1].dtype;
-            // Linear-scan buffer assignment: a result's buffer is free again after its last consumer ran.
-            buffer = new int[count];
-            List<Integer> free = new ArrayList<>();
-            List<List<Integer>> releaseAfter = new ArrayList<>();
-            for (int i = 0; i < count; i++) {
-                releaseAfter.add(new ArrayList<>());
-            }
-            int made = 0;
-            for (int i = 0; i < count; i++) {
-                if (targets[i] == null) {
-                    buffer[i] = free.isEmpty() ? made++ : free.removeLast();
-                    releaseAfter.get(lastUse[i]).add(buffer[i]);
-                } else {
-                    buffer[i] = -1;
-                }
-                free.addAll(releaseAfter.get(i));
-            }
-            buffers = made;
-        }
-
-        /**
-         * Computes every node and publishes the stored ones; {@code sums}, when not null, receives
-         * each piece's {@link Kernels#sumRange} of the root.
-         */
-        void run(double[] sums) {
-            Kernels k = KernelProvider.get();
-            Parallel.forPieces(numel, MIN_PARALLEL, PIECE, (from, to) -> pieces(k, from, to, sums));
-            for (int i = 0; i < count; i++) {
-                if (targets[i] != null) {
-                    arrays[i].complete(targets[i]);
-                } else {
-                    exprs[i].recomputations++;
-                }
-            }
-        }
-
-        /** Elements {@code [from, to)} (whole pieces from a piece boundary) of every node, with the root's piece sums. */
-        private void pieces(Kernels k, int from, int to, double[] sums) {
-            Storage[] scratch = new Storage[buffers];
-            for (int b = 0; b < buffers; b++) {
-                scratch[b] = Storage.allocate(dtype, Math.min(CHUNK, to - from));
-            }
-            for (int piece = from; piece < to; piece += PIECE) {
-                int end = Math.min(to, piece + PIECE);
-                for (int start = piece; start < end; start += CHUNK) {
-                    step(k, scratch, start, Math.min(CHUNK, end - start));
-                }
-                if (sums != null) {
-                    sums[piece / PIECE] = k.sumRange(targets[count - 1], piece, end - piece);
-                }
-            }
-        }
-
-        /** Elements {@code [start, start + len)} of every node, in operand-first order. */
-        private void step(Kernels k, Storage[] scratch, int start, int len) {
-            for (int i = 0; i < count; i++) {
-                Deferred d = exprs[i];
-                Storage out = targets[i] != null ? targets[i] : scratch[buffer[i]];
-                int outOff = targets[i] != null ? start : 0;
-                Storage a = operand(scratch, i, 0);
-                int aOff = offset(i, 0, start);
-                if (sinCosNext[i]) {
-                    Storage other = targets[i + 1] != null ? targets[i + 1] : scratch[buffer[i + 1]];
-                    int otherOff = targets[i + 1] != null ? start : 0;
-                    if (((UnaryFn) d.fn).kind() == UnaryFn.Kind.SIN) {
-                        k.sinCosRange(a, aOff, out, outOff, other, otherOff, len);
-                    } else {
-                        k.sinCosRange(a, aOff, other, otherOff, out, outOff, len);
-                    }
-                    i++;
-                } else if (d.fn instanceof UnaryFn f) {
-                    k.mapRange(f, a, aOff, out, outOff, len);
-                } else if (d.periods[0] + d.periods[1] > 0) {
-                    zipPeriodic(k, scratch, i, out, outOff, start, len);
-                } else {
-                    k.zipRange((BinaryFn) d.fn, a, aOff, d.strides[0], operand(scratch, i, 1), offset(i, 1, start),
-                            d.strides[1], out, outOff, len);
-                }
-            }
-        }
-
-        /**
-         * A zip with a repeated operand: one kernel call per stretch of {@code [start, start + len)}
-         * inside which no repeated operand wraps around.
-         */
-        private void zipPeriodic(Kernels k, Storage[] scratch, int i, Storage out, int outOff, int start, int len) {
-            Deferred d = exprs[i];
-            int end = start + len;
-            for (int pos = start; pos < end; ) {
-                int n = end - pos;
-                for (int p : d.periods) {
-                    if (p > 0) {
-                        n = Math.min(n, p - pos % p);
-                    }
-                }
-                k.zipRange((BinaryFn) d.fn, operand(scratch, i, 0), offsetAt(i, 0, start, pos), d.strides[0],
-                        operand(scratch, i, 1), offsetAt(i, 1, start, pos), d.strides[1], out, outOff + pos - start, n);
-                pos += n;
-            }
-        }
-
-        /** Where operand {@code k} of node {@code i} holds element {@code pos} of the chunk that begins at {@code start}. */
-        private int offsetAt(int i, int k, int start, int pos) {
-            int p = exprs[i].periods[k];
-            if (p > 0) {
-                return leafOffset[i][k] + pos % p;
-            }
-            return offset(i, k, start) + (pos - start) * exprs[i].strides[k];
-        }
-
-        private Storage operand(Storage[] scratch, int i, int k) {
-            int p = producer[i][k];
-            if (p < 0) {
-                return leafStorage[i][k];
-            }
-            return targets[p] != null ? targets[p] : scratch[buffer[p]];
-        }
-
-        private int offset(int i, int k, int start) {
-            int p = producer[i][k];
-            if (p < 0) {
-                return leafOffset[i][k] + start * exprs[i].strides[k];
-            }
-            return targets[p] != null ? start : 0;
-        }
-    }
 
     private static int minElements() {
         String p = System.getProperty("jgrad.fusion.minElements");

@@ -1,5 +1,6 @@
 package dev.jgrad.kernels.simd;
 
+import dev.jgrad.kernels.ArithProgram;
 import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
@@ -164,6 +165,21 @@ public final class SimdKernels implements Kernels {
         } else {
             Kernels.super.zipRange(f, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
         }
+    }
+
+    /** One generated vector loop per program shape ({@link ArithLoops}): the whole program per element in registers. */
+    @Override
+    public void arithRange(ArithProgram p, Storage[] leaves, int[] offsets, Storage out, int outOff, int n) {
+        Object[] arrays = new Object[leaves.length];
+        for (int l = 0; l < leaves.length; l++) {
+            if (leaves[l].dtype() != out.dtype()) {
+                Kernels.super.arithRange(p, leaves, offsets, out, outOff, n);
+                return;
+            }
+            arrays[l] = leaves[l] instanceof Storage.F32(float[] f) ? f : ((Storage.F64) leaves[l]).data();
+        }
+        boolean f32 = out instanceof Storage.F32;
+        ArithLoops.get(p, f32).run(arrays, offsets, f32 ? ((Storage.F32) out).data() : ((Storage.F64) out).data(), outOff, n);
     }
 
     @Override

@@ -1,0 +1,250 @@
+package dev.jgrad.tensor;
+
+import dev.jgrad.DType;
+import dev.jgrad.kernels.BinaryFn;
+import dev.jgrad.kernels.KernelProvider;
+import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
+import dev.jgrad.kernels.UnaryFn;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** One evaluation: which results are stored, which live in scratch buffers, and the chunked loop. */
+final class DeferredEvaluation {
+    private final int count;
+    private final Deferred[] exprs;
+    private final NDArray[] arrays;
+    /** Stored results (root and interior nodes due to be kept); null for scratch-only results. */
+    private final Storage[] targets;
+    /** Scratch buffer of each non-stored result (reused once all its consumers are done). */
+    private final int[] buffer;
+    private final int buffers;
+    /** Per node and operand: the producing node's index, or -1 for a stored array. */
+    private final int[][] producer;
+    private final Storage[][] leafStorage;
+    private final int[][] leafOffset;
+    private final int numel;
+    private final DType dtype;
+    /** Node i is sin or cos and node i + 1 the other function of the same operand: one kernel call computes both. */
+    private final boolean[] sinCosNext;
+    /** Runs of cheap arithmetic computed in one pass each. */
+    private final ArithGroups groups;
+
+    DeferredEvaluation(NDArray root) {
+        DeferredGraph g = new DeferredGraph();
+        g.visit(root);
+        count = g.nodes.size();
+        arrays = g.nodes.toArray(new NDArray[0]);
+        sinCosNext = SinCosPairs.pair(arrays);
+        for (int i = 0; i < count; i++) {
+            g.index.put(arrays[i], i);
+        }
+        exprs = new Deferred[count];
+        targets = new Storage[count];
+        producer = new int[count][];
+        leafStorage = new Storage[count][];
+        leafOffset = new int[count][];
+        int[] lastUse = new int[count];
+        for (int i = 0; i < count; i++) {
+            Deferred d = arrays[i].deferredExpression();
+            exprs[i] = d;
+            int arity = d.operands.length;
+            producer[i] = new int[arity];
+            leafStorage[i] = new Storage[arity];
+            leafOffset[i] = new int[arity];
+            for (int k = 0; k < arity; k++) {
+                NDArray o = d.operands[k];
+                Integer p = o.isDeferred() ? g.index.get(o) : null;
+                producer[i][k] = p == null ? -1 : p;
+                if (p == null) {
+                    leafStorage[i][k] = o.storage();
+                    leafOffset[i][k] = o.layout().offset();
+                }
+            }
+            boolean store = i == count - 1 || d.recomputations >= Deferred.RECOMPUTE_LIMIT;
+            if (store) {
+                targets[i] = Storage.allocate(d.dtype, d.numel);
+            }
+        }
+        numel = exprs[count - 1].numel;
+        dtype = exprs[count - 1].dtype;
+        boolean[] stored = new boolean[count];
+        for (int i = 0; i < count; i++) {
+            stored[i] = targets[i] != null;
+        }
+        groups = ArithGroups.find(exprs, producer, stored, dtype);
+        Deferred.fusedGroups += groups.groups();
+        // A node computed inside a fused loop reads its operands when that loop's root runs.
+        int[] reader = new int[count];
+        for (int i = 0; i < count; i++) {
+            for (int p : producer[i]) {
+                if (p >= 0) {
+                    reader[p] = i;
+                }
+            }
+        }
+        int[] runsAt = new int[count];
+        for (int i = count - 1; i >= 0; i--) {
+            runsAt[i] = groups.inlined[i] ? runsAt[reader[i]] : i;
+        }
+        for (int i = 0; i < count; i++) {
+            for (int p : producer[i]) {
+                if (p >= 0) {
+                    lastUse[p] = Math.max(lastUse[p], runsAt[i]);
+                }
+            }
+        }
+        // Linear-scan buffer assignment: a result's buffer is free again after its last consumer ran.
+        buffer = new int[count];
+        List<Integer> free = new ArrayList<>();
+        List<List<Integer>> releaseAfter = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            releaseAfter.add(new ArrayList<>());
+        }
+        int made = 0;
+        for (int i = 0; i < count; i++) {
+            if (targets[i] == null && !groups.inlined[i]) {
+                buffer[i] = free.isEmpty() ? made++ : free.removeLast();
+                releaseAfter.get(lastUse[i]).add(buffer[i]);
+            } else {
+                buffer[i] = -1;
+            }
+            free.addAll(releaseAfter.get(i));
+        }
+        buffers = made;
+    }
+
+    /**
+     * Computes every node and publishes the stored ones; {@code sums}, when not null, receives
+     * each piece's {@link Kernels#sumRange} of the root.
+     */
+    void run(double[] sums) {
+        Kernels k = KernelProvider.get();
+        Parallel.forPieces(numel, Deferred.MIN_PARALLEL, Deferred.PIECE, (from, to) -> pieces(k, from, to, sums));
+        for (int i = 0; i < count; i++) {
+            if (targets[i] != null) {
+                arrays[i].complete(targets[i]);
+            } else {
+                exprs[i].recomputations++;
+            }
+        }
+    }
+
+    /** Elements {@code [from, to)} (whole pieces from a piece boundary) of every node, with the root's piece sums. */
+    private void pieces(Kernels k, int from, int to, double[] sums) {
+        Storage[] scratch = new Storage[buffers];
+        for (int b = 0; b < buffers; b++) {
+            scratch[b] = Storage.allocate(dtype, Math.min(Deferred.CHUNK, to - from));
+        }
+        Storage[][] leaves = new Storage[count][];
+        int[][] offsets = new int[count][];
+        for (int i = 0; i < count; i++) {
+            if (groups.isRoot(i)) {
+                leaves[i] = new Storage[groups.leaves(i)];
+                offsets[i] = new int[groups.leaves(i)];
+            }
+        }
+        ArithGroups.NodeChunks chunks = new ArithGroups.NodeChunks() {
+            @Override
+            public Storage storage(int node) {
+                return targets[node] != null ? targets[node] : scratch[buffer[node]];
+            }
+
+            @Override
+            public int offset(int node, int start) {
+                return targets[node] != null ? start : 0;
+            }
+        };
+        for (int piece = from; piece < to; piece += Deferred.PIECE) {
+            int end = Math.min(to, piece + Deferred.PIECE);
+            for (int start = piece; start < end; start += Deferred.CHUNK) {
+                step(k, scratch, start, Math.min(Deferred.CHUNK, end - start), chunks, leaves, offsets);
+            }
+            if (sums != null) {
+                sums[piece / Deferred.PIECE] = k.sumRange(targets[count - 1], piece, end - piece);
+            }
+        }
+    }
+
+    /** Elements {@code [start, start + len)} of every node, in operand-first order. */
+    private void step(Kernels k, Storage[] scratch, int start, int len, ArithGroups.NodeChunks chunks,
+                      Storage[][] leaves, int[][] offsets) {
+        for (int i = 0; i < count; i++) {
+            if (groups.inlined[i]) {
+                continue;
+            }
+            Deferred d = exprs[i];
+            Storage out = targets[i] != null ? targets[i] : scratch[buffer[i]];
+            int outOff = targets[i] != null ? start : 0;
+            if (groups.isRoot(i)) {
+                groups.run(k, i, chunks, out, outOff, start, len, leaves[i], offsets[i]);
+                continue;
+            }
+            Storage a = operand(scratch, i, 0);
+            int aOff = offset(i, 0, start);
+            if (sinCosNext[i]) {
+                Storage other = targets[i + 1] != null ? targets[i + 1] : scratch[buffer[i + 1]];
+                int otherOff = targets[i + 1] != null ? start : 0;
+                if (((UnaryFn) d.fn).kind() == UnaryFn.Kind.SIN) {
+                    k.sinCosRange(a, aOff, out, outOff, other, otherOff, len);
+                } else {
+                    k.sinCosRange(a, aOff, other, otherOff, out, outOff, len);
+                }
+                i++;
+            } else if (d.fn instanceof UnaryFn f) {
+                k.mapRange(f, a, aOff, out, outOff, len);
+            } else if (d.periods[0] + d.periods[1] > 0) {
+                zipPeriodic(k, scratch, i, out, outOff, start, len);
+            } else {
+                k.zipRange((BinaryFn) d.fn, a, aOff, d.strides[0], operand(scratch, i, 1), offset(i, 1, start),
+                        d.strides[1], out, outOff, len);
+            }
+        }
+    }
+
+    /**
+     * A zip with a repeated operand: one kernel call per stretch of {@code [start, start + len)}
+     * inside which no repeated operand wraps around.
+     */
+    private void zipPeriodic(Kernels k, Storage[] scratch, int i, Storage out, int outOff, int start, int len) {
+        Deferred d = exprs[i];
+        int end = start + len;
+        for (int pos = start; pos < end; ) {
+            int n = end - pos;
+            for (int p : d.periods) {
+                if (p > 0) {
+                    n = Math.min(n, p - pos % p);
+                }
+            }
+            k.zipRange((BinaryFn) d.fn, operand(scratch, i, 0), offsetAt(i, 0, start, pos), d.strides[0],
+                    operand(scratch, i, 1), offsetAt(i, 1, start, pos), d.strides[1], out, outOff + pos - start, n);
+            pos += n;
+        }
+    }
+
+    /** Where operand {@code k} of node {@code i} holds element {@code pos} of the chunk that begins at {@code start}. */
+    private int offsetAt(int i, int k, int start, int pos) {
+        int p = exprs[i].periods[k];
+        if (p > 0) {
+            return leafOffset[i][k] + pos % p;
+        }
+        return offset(i, k, start) + (pos - start) * exprs[i].strides[k];
+    }
+
+    private Storage operand(Storage[] scratch, int i, int k) {
+        int p = producer[i][k];
+        if (p < 0) {
+            return leafStorage[i][k];
+        }
+        return targets[p] != null ? targets[p] : scratch[buffer[p]];
+    }
+
+    private int offset(int i, int k, int start) {
+        int p = producer[i][k];
+        if (p < 0) {
+            return leafOffset[i][k] + start * exprs[i].strides[k];
+        }
+        return targets[p] != null ? start : 0;
+    }
+}
