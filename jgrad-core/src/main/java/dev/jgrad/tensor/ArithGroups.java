@@ -121,8 +121,9 @@ final class ArithGroups {
     }
 
     /**
-     * Runs node {@code i}'s fused program over elements {@code [start, start + len)}; {@code storage}
-     * gives where a node's chunk is (its target or its scratch buffer) and {@code offset} at which index.
+     * Runs node {@code i}'s fused program over elements {@code [start, start + len)}; {@code chunks}
+     * says where a node's chunk is (its target or its scratch buffer); {@code leaves} and
+     * {@code offsets} are the calling thread's argument arrays for this node.
      */
     void run(Kernels k, int i, NodeChunks chunks, Storage out, int outOff, int start, int len,
              Storage[] leaves, int[] offsets) {
