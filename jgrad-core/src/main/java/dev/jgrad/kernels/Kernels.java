@@ -183,7 +183,6 @@ public interface Kernels {
         }
     }
 
-    /** The reductions {@link #reduce} knows. */
     /**
      * {@code out[outOff + i] = p(leaves)} for {@code i < n}: leaf l's element is
      * {@code leaves[l][offsets[l] + i]}, or {@code leaves[l][offsets[l]]} when it broadcasts. All
@@ -201,5 +200,6 @@ public interface Kernels {
         }
     }
 
+    /** The reductions {@link #reduce} knows. */
     enum Reduction { SUM, MAX, MIN }
 }

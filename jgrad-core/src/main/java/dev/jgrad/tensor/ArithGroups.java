@@ -21,6 +21,8 @@ import java.util.List;
 final class ArithGroups {
     /** Per node: computed inside its reader's fused loop (no buffer, no pass of its own). */
     final boolean[] inlined;
+    /** Per node: the step at which it is computed (its own index, or its fused loop's root). */
+    final int[] runsAt;
     /** Per node: the fused program rooted there, or null (the node runs its own kernel). */
     private final ArithProgram[] program;
     /** Per group root and leaf: the producing node, or −1 for a stored array or a constant. */
@@ -30,9 +32,10 @@ final class ArithGroups {
     private final int[][] leafBase;
     private final int groups;
 
-    private ArithGroups(boolean[] inlined, ArithProgram[] program, int[][] leafProducer, Storage[][] leafStorage,
+    private ArithGroups(boolean[] inlined, int[] runsAt, ArithProgram[] program, int[][] leafProducer, Storage[][] leafStorage,
                         int[][] leafBase, int groups) {
         this.inlined = inlined;
+        this.runsAt = runsAt;
         this.program = program;
         this.leafProducer = leafProducer;
         this.leafStorage = leafStorage;
@@ -91,7 +94,11 @@ final class ArithGroups {
             leafBase[r] = b.bases.stream().mapToInt(Integer::intValue).toArray();
             groups++;
         }
-        return new ArithGroups(inlined, program, leafProducer, leafStorage, leafBase, groups);
+        int[] runsAt = new int[count];
+        for (int i = count - 1; i >= 0; i--) {
+            runsAt[i] = inlined[i] ? runsAt[reader[i]] : i;
+        }
+        return new ArithGroups(inlined, runsAt, program, leafProducer, leafStorage, leafBase, groups);
     }
 
     private static boolean readsInlined(int[] producers, boolean[] inlined) {

@@ -76,22 +76,10 @@ final class DeferredEvaluation {
         groups = ArithGroups.find(exprs, producer, stored, dtype);
         Deferred.fusedGroups += groups.groups();
         // A node computed inside a fused loop reads its operands when that loop's root runs.
-        int[] reader = new int[count];
         for (int i = 0; i < count; i++) {
             for (int p : producer[i]) {
                 if (p >= 0) {
-                    reader[p] = i;
-                }
-            }
-        }
-        int[] runsAt = new int[count];
-        for (int i = count - 1; i >= 0; i--) {
-            runsAt[i] = groups.inlined[i] ? runsAt[reader[i]] : i;
-        }
-        for (int i = 0; i < count; i++) {
-            for (int p : producer[i]) {
-                if (p >= 0) {
-                    lastUse[p] = Math.max(lastUse[p], runsAt[i]);
+                    lastUse[p] = Math.max(lastUse[p], groups.runsAt[i]);
                 }
             }
         }
@@ -148,12 +136,12 @@ final class DeferredEvaluation {
         ArithGroups.NodeChunks chunks = new ArithGroups.NodeChunks() {
             @Override
             public Storage storage(int node) {
-                return targets[node] != null ? targets[node] : scratch[buffer[node]];
+                return chunk(scratch, node);
             }
 
             @Override
             public int offset(int node, int start) {
-                return targets[node] != null ? start : 0;
+                return chunkOffset(node, start);
             }
         };
         for (int piece = from; piece < to; piece += Deferred.PIECE) {
@@ -237,7 +225,7 @@ final class DeferredEvaluation {
         if (p < 0) {
             return leafStorage[i][k];
         }
-        return targets[p] != null ? targets[p] : scratch[buffer[p]];
+        return chunk(scratch, p);
     }
 
     private int offset(int i, int k, int start) {
@@ -245,6 +233,16 @@ final class DeferredEvaluation {
         if (p < 0) {
             return leafOffset[i][k] + start * exprs[i].strides[k];
         }
+        return chunkOffset(p, start);
+    }
+
+    /** Where node {@code p}'s elements of the current chunk are: its stored result or its scratch buffer. */
+    private Storage chunk(Storage[] scratch, int p) {
+        return targets[p] != null ? targets[p] : scratch[buffer[p]];
+    }
+
+    /** The index of the chunk that begins at {@code start} in {@link #chunk}. */
+    private int chunkOffset(int p, int start) {
         return targets[p] != null ? start : 0;
     }
 }

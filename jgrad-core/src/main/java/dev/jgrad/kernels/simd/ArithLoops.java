@@ -54,11 +54,6 @@ final class ArithLoops {
         return loop;
     }
 
-    /** Number of shapes compiled and kept (for tests). */
-    static int shapes() {
-        return LOOPS.size();
-    }
-
     private static final ClassDesc SPECIES = ClassDesc.of("jdk.incubator.vector.VectorSpecies");
     private static final ClassDesc VECTOR = ClassDesc.of("jdk.incubator.vector.Vector");
 
