@@ -16,8 +16,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * Runs of cheap arithmetic inside a deferred expression are computed in one fused loop each, and
  * give exactly the op-by-op values: random trees of +, −, ×, ÷, negation and scalar constants
- * over stored rows, broadcast scalars and transcendental results, with shared subexpressions (not
- * fused into a single reader), inexact float32 constants (not fused), zeros and infinities. Each
+ * over stored rows, broadcast scalars and transcendental results, with shared subexpressions (kept
+ * in a local when all their readers are in one loop), inexact float32 constants (not fused),
+ * tanh's and the sigmoid's reverse rules, zeros and infinities. Each
  * computation runs with deferral on and off; the element bits must agree (NaNs as NaN).
  */
 class FusedArithmeticTest {
@@ -40,7 +41,8 @@ class FusedArithmeticTest {
 
     private static Tensor input(DType dtype) {
         // Some exact zeros and large values: divisions give ±∞ and NaN along the way.
-        return Tensor.rand(5, N).mul(8).sub(4).mul(Tensor.rand(6, N).gt(0.1)).to(dtype);
+        // Evaluated here, so that the tests count only their own fused loops.
+        return Tensor.rand(5, N).mul(8).sub(4).mul(Tensor.rand(6, N).gt(0.1)).to(dtype).evaluate();
     }
 
     /** A random expression of {@code ops} steps, each combining earlier values. */
@@ -83,22 +85,60 @@ class FusedArithmeticTest {
     @ParameterizedTest
     @EnumSource(DType.class)
     void theChainRuleOfTheChainIsOneFusedLoop(DType dtype) {
+        Tensor in = input(dtype);
+        long ops = Deferred.fusedOps();
         long fused = assertSameBothWays(x -> {
             Tensor leaf = x.detach().requiresGrad(true);
             leaf.sin().exp().mul(leaf).add(1.0).tanh().sum().backward();
             return leaf.grad();
-        }, input(dtype));
-        assertEquals(2, fused, "the forward's e·x + 1 and the reverse pass's five products and sums should make one fused loop each");
+        }, in);
+        assertEquals(2, fused, "the forward's e·x + 1 and the reverse pass's products and sums should make one fused loop each");
+        // Forward: e·x and + 1. Reverse: tanh's rule g·(1 − y²) (read twice, kept in a local), the
+        // four products and the sum of the chain rule.
+        assertEquals(2 + 6, Deferred.fusedOps() - ops);
+    }
+
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void theActivationsReverseRulesFuseWithTheirDtypesRounding(DType dtype) {
+        Tensor x = input(dtype);
+        long ops = Deferred.fusedOps();
+        long fused = assertSameBothWays(a -> {
+            Tensor leaf = a.detach().requiresGrad(true);
+            leaf.sigmoid().mul(leaf).sum().backward();
+            return leaf.grad();
+        }, x);
+        // Reverse: x·g into the sigmoid's rule g·y(1 − y), y·g, and their sum: one loop of four ops.
+        assertEquals(1, fused);
+        assertEquals(4, Deferred.fusedOps() - ops);
+        // A rule whose gradient is a stored row (here: another tanh's output) rather than a broadcast.
+        assertSameBothWays(a -> {
+            Tensor leaf = a.detach().requiresGrad(true);
+            Tensor y = leaf.tanh();
+            y.backward(a.cos().tanh());
+            return leaf.grad().mul(leaf).add(leaf.grad());
+        }, x);
     }
 
     @Test
     void sharedValuesAreReadNotRecomputedAndStillFuseAround() {
         Tensor x = input(DType.FLOAT32);
-        // t is read three times: it keeps its own buffer, and each reader's run fuses around it.
-        assertSameBothWays(a -> {
+        // t is read four times, all inside one run: computed once, kept in a local, one loop.
+        long ops = Deferred.fusedOps();
+        assertEquals(1, assertSameBothWays(a -> {
             Tensor t = a.mul(a).add(1.0);
             return t.mul(t).sub(t.div(a.add(2.0))).neg();
-        }, x);
+        }, x));
+        assertEquals(7, Deferred.fusedOps() - ops);
+        // u is read by two runs (one ends in sin, which is not arithmetic): it is a loop of its own
+        // (s·s + 1) into a buffer that both read; u·3 runs alone, u·a inside the final sum.
+        ops = Deferred.fusedOps();
+        assertEquals(2, assertSameBothWays(a -> {
+            Tensor s = a.sin();
+            Tensor u = s.mul(s).add(1.0);
+            return u.mul(3.0).sin().add(u.mul(a));
+        }, x));
+        assertEquals(4, Deferred.fusedOps() - ops);
         // A broadcast scalar operand and a stored row, in a long left-deep run.
         assertSameBothWays(a -> {
             Tensor s = Tensor.scalar(0.75, a.dtype());

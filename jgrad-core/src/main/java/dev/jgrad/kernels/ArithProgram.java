@@ -1,12 +1,13 @@
 package dev.jgrad.kernels;
 
 import java.util.Arrays;
+import java.util.Objects;
 
 /**
- * A small tree of exact arithmetic (+, −, ×, ÷, negation) over several operand rows, written in
- * postfix: what the deferred evaluator hands to {@link Kernels#arithRange} so that a run of cheap
- * element-wise ops (the products and sums of a chain rule) costs one pass over memory instead of one
- * pass per op. Each intermediate is rounded to the dtype, exactly as the op-by-op kernels store it,
+ * A small expression of exact arithmetic (+, −, ×, ÷, negation) over several operand rows, written
+ * in postfix (a value used twice is kept in a local: {@link #tee}, {@link #load}): what the deferred
+ * evaluator hands to {@link Kernels#arithRange} so that a run of cheap element-wise ops (the
+ * products and sums of a chain rule) costs one pass over memory instead of one pass per op. Each intermediate is rounded to the dtype, exactly as the op-by-op kernels store it,
  * so the result is bit for bit what they give. Operand ("leaf") {@code l} is read element by
  * element, or is one element broadcast to every position when {@link #broadcast(int)}.
  */
@@ -21,10 +22,38 @@ public final class ArithProgram {
     public static final int DIV = -4;
     /** Pop a, push −a. */
     public static final int NEG = -5;
+    /** Bound on a program's locals ({@link #tee}, {@link #load}). */
+    public static final int MAX_LOCALS = 1000;
+    private static final int TEE_0 = -1000;
+    private static final int LOAD_0 = TEE_0 - MAX_LOCALS;
+
+    /**
+     * Instruction: keep the top value and also store it in local {@code k} — a value read by several
+     * operations of the program is computed once ({@link #load} reads it again).
+     */
+    public static int tee(int k) {
+        return TEE_0 - Objects.checkIndex(k, MAX_LOCALS);
+    }
+
+    /** Instruction: push local {@code k} (stored earlier in the program by {@link #tee}). */
+    public static int load(int k) {
+        return LOAD_0 - Objects.checkIndex(k, MAX_LOCALS);
+    }
+
+    /** The local that instruction {@code ins} stores ({@link #tee}), or −1. */
+    public static int teeLocal(int ins) {
+        return ins <= TEE_0 && ins > LOAD_0 ? TEE_0 - ins : -1;
+    }
+
+    /** The local that instruction {@code ins} pushes ({@link #load}), or −1. */
+    public static int loadLocal(int ins) {
+        return ins <= LOAD_0 && ins > LOAD_0 - MAX_LOCALS ? LOAD_0 - ins : -1;
+    }
 
     private final int[] code;
     private final boolean[] broadcast;
     private final int depth;
+    private final int locals;
     private final String key;
 
     /**
@@ -37,9 +66,26 @@ public final class ArithProgram {
         this.broadcast = broadcast.clone();
         int d = 0;
         int max = 0;
+        boolean[] stored = new boolean[MAX_LOCALS];
+        int localCount = 0;
         StringBuilder k = new StringBuilder();
         for (int c : this.code) {
-            if (c >= 0) {
+            if (teeLocal(c) >= 0) {
+                if (d < 1 || stored[teeLocal(c)]) {
+                    throw new IllegalArgumentException("ArithProgram: " + (d < 1 ? "empty stack at" : "second")
+                            + " store to local " + teeLocal(c) + " in " + Arrays.toString(code));
+                }
+                stored[teeLocal(c)] = true;
+                localCount = Math.max(localCount, teeLocal(c) + 1);
+                k.append('t').append(teeLocal(c));
+            } else if (loadLocal(c) >= 0) {
+                if (!stored[loadLocal(c)]) {
+                    throw new IllegalArgumentException("ArithProgram: local " + loadLocal(c) + " read before it is stored in "
+                            + Arrays.toString(code));
+                }
+                d++;
+                k.append('l').append(loadLocal(c));
+            } else if (c >= 0) {
                 if (c >= broadcast.length) {
                     throw new IllegalArgumentException("ArithProgram: leaf " + c + " of " + broadcast.length + " in " + Arrays.toString(code));
                 }
@@ -60,6 +106,7 @@ public final class ArithProgram {
             throw new IllegalArgumentException("ArithProgram: leaves " + d + " values, expected 1, in " + Arrays.toString(code));
         }
         this.depth = max;
+        this.locals = localCount;
         this.key = k.toString();
     }
 
@@ -88,6 +135,16 @@ public final class ArithProgram {
         return depth;
     }
 
+    /** Number of locals ({@link #tee}): one past the highest stored. */
+    public int locals() {
+        return locals;
+    }
+
+    /** Scratch values {@link #apply} needs: the stack and the locals. */
+    public int scratch() {
+        return depth + locals;
+    }
+
     /** Identifies the program's shape (instructions and which leaves broadcast): equal keys, equal programs. */
     public String key() {
         return key;
@@ -95,14 +152,19 @@ public final class ArithProgram {
 
     /**
      * The reference value at one position: {@code leafValues[l]} is leaf l's element, {@code stack} a
-     * scratch array of at least {@link #depth()}; with {@code float32} every intermediate is rounded
+     * scratch array of at least {@link #scratch()} (the stack, then the locals); with {@code float32} every intermediate is rounded
      * to float, as the op-by-op float32 kernels store it.
      */
     public double apply(double[] leafValues, double[] stack, boolean float32) {
         int sp = 0;
         for (int c : code) {
             double v;
-            if (c >= 0) {
+            if (teeLocal(c) >= 0) {
+                stack[depth + teeLocal(c)] = stack[sp - 1];
+                continue;
+            } else if (loadLocal(c) >= 0) {
+                v = stack[depth + loadLocal(c)];
+            } else if (c >= 0) {
                 v = leafValues[c];
             } else if (c == NEG) {
                 v = -stack[--sp];

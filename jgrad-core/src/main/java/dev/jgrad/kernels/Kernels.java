@@ -191,7 +191,7 @@ public interface Kernels {
     default void arithRange(ArithProgram p, Storage[] leaves, int[] offsets, Storage out, int outOff, int n) {
         boolean f32 = out.dtype() == DType.FLOAT32;
         double[] values = new double[p.leaves()];
-        double[] stack = new double[p.depth()];
+        double[] stack = new double[p.scratch()];
         for (int i = 0; i < n; i++) {
             for (int l = 0; l < values.length; l++) {
                 values[l] = leaves[l].get(offsets[l] + (p.broadcast(l) ? 0 : i));

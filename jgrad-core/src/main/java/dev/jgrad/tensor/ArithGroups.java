@@ -7,19 +7,22 @@ import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.UnaryFn;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * Finds, in one deferred evaluation, the runs of cheap exact arithmetic (+, −, ×, ÷, negation, and
- * adding or multiplying by a constant the dtype holds exactly) that can be computed in one pass:
- * a node whose only reader is another such node, and which nobody stores, is computed inside its
- * reader's loop ({@link Kernels#arithRange}) instead of into a scratch buffer of its own. A chain
- * rule's products and sums — five ops and five passes over the chunk in the reverse pass of
- * tanh(exp(sin x)·x + 1) — then cost one pass. Values are unchanged: every intermediate is still
- * rounded to the dtype, in the same order.
+ * Finds, in one deferred evaluation, the runs of cheap exact arithmetic (+, −, ×, ÷, negation,
+ * adding or multiplying by a constant the dtype holds exactly, and tanh's and the sigmoid's reverse
+ * rules g·(1 − y²) and g·y(1 − y)) that can be computed in one pass: a node whose readers are all
+ * such nodes computed in one loop, and which nobody stores, is computed inside that loop
+ * ({@link Kernels#arithRange}) instead of into a scratch buffer of its own — once, kept in a local
+ * when it is read more than once. The reverse pass of tanh(exp(sin x)·x + 1) then costs one pass
+ * for tanh's rule and the chain rule's four products and one sum, instead of six. Values are
+ * unchanged: every intermediate is still rounded to the dtype, in the same order.
  */
 final class ArithGroups {
-    /** Per node: computed inside its reader's fused loop (no buffer, no pass of its own). */
+    /** Per node: computed inside its readers' fused loop (no buffer, no pass of its own). */
     final boolean[] inlined;
     /** Per node: the step at which it is computed (its own index, or its fused loop's root). */
     final int[] runsAt;
@@ -48,6 +51,15 @@ final class ArithGroups {
         return groups;
     }
 
+    /** Number of ops the fused programs compute: their roots and the nodes inlined into them. */
+    int ops() {
+        int n = groups;
+        for (boolean b : inlined) {
+            n += b ? 1 : 0;
+        }
+        return n;
+    }
+
     /** Whether node {@code i} runs a fused program. */
     boolean isRoot(int i) {
         return program[i] != null;
@@ -60,12 +72,22 @@ final class ArithGroups {
     static ArithGroups find(Deferred[] exprs, int[][] producer, boolean[] stored, DType dtype) {
         int count = exprs.length;
         int[] uses = new int[count];
-        int[] reader = new int[count];
         for (int i = 0; i < count; i++) {
             for (int p : producer[i]) {
                 if (p >= 0) {
                     uses[p]++;
-                    reader[p] = i;
+                }
+            }
+        }
+        int[][] readers = new int[count][];
+        for (int i = 0; i < count; i++) {
+            readers[i] = new int[uses[i]];
+            uses[i] = 0;
+        }
+        for (int i = 0; i < count; i++) {
+            for (int p : producer[i]) {
+                if (p >= 0) {
+                    readers[p][uses[p]++] = i;
                 }
             }
         }
@@ -73,9 +95,25 @@ final class ArithGroups {
         for (int i = 0; i < count; i++) {
             fusable[i] = fusable(exprs[i], dtype);
         }
+        // Readers come after their producers: from the last node back, each node's readers have
+        // their step already. A node is inlined when all its readers are fusable and run in one
+        // fused loop (read more than once, the loop computes it once and keeps it in a local).
         boolean[] inlined = new boolean[count];
-        for (int i = 0; i < count; i++) {
-            inlined[i] = fusable[i] && !stored[i] && uses[i] == 1 && fusable[reader[i]];
+        int[] runsAt = new int[count];
+        for (int i = count - 1; i >= 0; i--) {
+            runsAt[i] = i;
+            if (!fusable[i] || stored[i] || uses[i] == 0) {
+                continue;
+            }
+            int step = runsAt[readers[i][0]];
+            boolean one = true;
+            for (int r : readers[i]) {
+                one &= fusable[r] && runsAt[r] == step;
+            }
+            if (one) {
+                inlined[i] = true;
+                runsAt[i] = step;
+            }
         }
         ArithProgram[] program = new ArithProgram[count];
         int[][] leafProducer = new int[count][];
@@ -86,17 +124,13 @@ final class ArithGroups {
             if (!fusable[r] || inlined[r] || !readsInlined(producer[r], inlined)) {
                 continue;
             }
-            Builder b = new Builder(exprs, producer, inlined, dtype);
+            Builder b = new Builder(exprs, producer, inlined, uses, dtype);
             b.node(r);
             program[r] = new ArithProgram(b.code.stream().mapToInt(Integer::intValue).toArray(), b.broadcast());
             leafProducer[r] = b.producers.stream().mapToInt(Integer::intValue).toArray();
             leafStorage[r] = b.storages.toArray(new Storage[0]);
             leafBase[r] = b.bases.stream().mapToInt(Integer::intValue).toArray();
             groups++;
-        }
-        int[] runsAt = new int[count];
-        for (int i = count - 1; i >= 0; i--) {
-            runsAt[i] = inlined[i] ? runsAt[reader[i]] : i;
         }
         return new ArithGroups(inlined, runsAt, program, leafProducer, leafStorage, leafBase, groups);
     }
@@ -113,8 +147,15 @@ final class ArithGroups {
     /** Exact arithmetic on operands read element by element or broadcast (not a repeated block). */
     private static boolean fusable(Deferred d, DType dtype) {
         if (d.fn instanceof BinaryFn f) {
-            return (f == BinaryFn.ADD || f == BinaryFn.SUB || f == BinaryFn.MUL || f == BinaryFn.DIV)
-                    && d.periods[0] == 0 && d.periods[1] == 0;
+            boolean f64 = dtype == DType.FLOAT64;
+            boolean exact = switch (f) {
+                case ADD, SUB, MUL, DIV -> true;
+                // The activations' reverse rules, as their kernels round them in this dtype.
+                case TANH_BACKWARD, SIGMOID_BACKWARD -> f64;
+                case TANH_BACKWARD_F32, SIGMOID_BACKWARD_F32 -> !f64;
+                default -> false;
+            };
+            return exact && d.periods[0] == 0 && d.periods[1] == 0;
         }
         if (d.fn instanceof UnaryFn f) {
             return switch (f.kind()) {
@@ -165,33 +206,62 @@ final class ArithGroups {
         private final Deferred[] exprs;
         private final int[][] producer;
         private final boolean[] inlined;
+        private final int[] uses;
         private final DType dtype;
+        /** Per node read more than once: its local, once the program has computed it. */
+        private final Map<Integer, Integer> local = new HashMap<>();
         final List<Integer> code = new ArrayList<>();
         final List<Integer> producers = new ArrayList<>();
         final List<Storage> storages = new ArrayList<>();
         final List<Integer> bases = new ArrayList<>();
         private final List<Boolean> broadcasts = new ArrayList<>();
 
-        Builder(Deferred[] exprs, int[][] producer, boolean[] inlined, DType dtype) {
+        Builder(Deferred[] exprs, int[][] producer, boolean[] inlined, int[] uses, DType dtype) {
             this.exprs = exprs;
             this.producer = producer;
             this.inlined = inlined;
+            this.uses = uses;
             this.dtype = dtype;
         }
 
         void node(int i) {
             Deferred d = exprs[i];
-            operand(i, 0);
             if (d.fn instanceof BinaryFn f) {
-                operand(i, 1);
-                code.add(switch (f) {
-                    case ADD -> ArithProgram.ADD;
-                    case SUB -> ArithProgram.SUB;
-                    case MUL -> ArithProgram.MUL;
-                    default -> ArithProgram.DIV;
-                });
+                switch (f) {
+                    case TANH_BACKWARD, TANH_BACKWARD_F32 -> {
+                        // (y, g) ↦ g·(1 − y·y)
+                        operand(i, 1);
+                        constant(1);
+                        operand(i, 0);
+                        operand(i, 0);
+                        code.add(ArithProgram.MUL);
+                        code.add(ArithProgram.SUB);
+                        code.add(ArithProgram.MUL);
+                    }
+                    case SIGMOID_BACKWARD, SIGMOID_BACKWARD_F32 -> {
+                        // (y, g) ↦ g·(y·(1 − y))
+                        operand(i, 1);
+                        operand(i, 0);
+                        constant(1);
+                        operand(i, 0);
+                        code.add(ArithProgram.SUB);
+                        code.add(ArithProgram.MUL);
+                        code.add(ArithProgram.MUL);
+                    }
+                    default -> {
+                        operand(i, 0);
+                        operand(i, 1);
+                        code.add(switch (f) {
+                            case ADD -> ArithProgram.ADD;
+                            case SUB -> ArithProgram.SUB;
+                            case MUL -> ArithProgram.MUL;
+                            default -> ArithProgram.DIV;
+                        });
+                    }
+                }
                 return;
             }
+            operand(i, 0);
             UnaryFn f = (UnaryFn) d.fn;
             switch (f.kind()) {
                 case NEG -> code.add(ArithProgram.NEG);
@@ -209,7 +279,17 @@ final class ArithGroups {
         private void operand(int i, int k) {
             int p = producer[i][k];
             if (p >= 0 && inlined[p]) {
-                node(p);
+                Integer l = local.get(p);
+                if (l != null) {
+                    code.add(ArithProgram.load(l));
+                } else {
+                    node(p);
+                    // Past the locals' bound a further read computes it again (same value).
+                    if (uses[p] > 1 && local.size() < ArithProgram.MAX_LOCALS) {
+                        local.put(p, local.size());
+                        code.add(ArithProgram.tee(local.size() - 1));
+                    }
+                }
                 return;
             }
             Deferred d = exprs[i];

@@ -50,6 +50,8 @@ public final class Deferred {
     private static int minElements = minElements();
     /** Fused loops set up by all evaluations (guarded by LOCK). */
     static long fusedGroups;
+    /** Ops computed inside those loops, their roots included (guarded by LOCK). */
+    static long fusedOps;
 
     /** The op: a {@link UnaryFn} or {@link BinaryFn}. */
     final Object fn;
@@ -80,6 +82,13 @@ public final class Deferred {
     public static long fusedGroups() {
         synchronized (LOCK) {
             return fusedGroups;
+        }
+    }
+
+    /** Ops computed inside fused loops so far, each loop's root included: for tests only. */
+    public static long fusedOps() {
+        synchronized (LOCK) {
+            return fusedOps;
         }
     }
 

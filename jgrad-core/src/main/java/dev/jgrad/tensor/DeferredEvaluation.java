@@ -75,6 +75,7 @@ final class DeferredEvaluation {
         }
         groups = ArithGroups.find(exprs, producer, stored, dtype);
         Deferred.fusedGroups += groups.groups();
+        Deferred.fusedOps += groups.ops();
         // A node computed inside a fused loop reads its operands when that loop's root runs.
         for (int i = 0; i < count; i++) {
             for (int p : producer[i]) {

@@ -13,6 +13,8 @@ import static dev.jgrad.kernels.ArithProgram.DIV;
 import static dev.jgrad.kernels.ArithProgram.MUL;
 import static dev.jgrad.kernels.ArithProgram.NEG;
 import static dev.jgrad.kernels.ArithProgram.SUB;
+import static dev.jgrad.kernels.ArithProgram.load;
+import static dev.jgrad.kernels.ArithProgram.tee;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -22,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Kernels#arithRange} of the kernels in use (with SIMD: one generated vector loop per program
  * shape) gives, element for element and bit for bit, {@link ArithProgram#apply}'s reference value:
  * every intermediate rounded to the dtype. Lengths around the vector width (tails), operands at
- * offsets, broadcast leaves, a leaf read twice, zeros, infinities and NaN.
+ * offsets, broadcast leaves, a leaf read twice, values kept in locals and read again, zeros,
+ * infinities and NaN.
  */
 class ArithRangeTest {
     private static final int[][] PROGRAMS = {
@@ -30,6 +33,10 @@ class ArithRangeTest {
             {0, 1, SUB, 2, DIV, NEG},
             {0, 0, MUL, 1, ADD, 0, DIV},
             {0, 1, ADD, 2, 3, SUB, MUL, 0, NEG, DIV},
+            // Values kept in locals and read again: t = a + b; t·t − c/t.
+            {0, 1, ADD, tee(0), load(0), MUL, 2, load(0), DIV, SUB},
+            // Two locals, one stored inside the other's expression; tanh's rule g·(1 − y·y) on a local.
+            {0, 1, MUL, tee(0), 2, tee(1), MUL, load(1), load(0), ADD, DIV, 3, tee(2), load(2), MUL, SUB},
     };
 
     private static Storage row(DType dtype, Random r, int n) {
@@ -65,7 +72,7 @@ class ArithRangeTest {
                     Storage out = Storage.allocate(dtype, outOff + n);
                     k.arithRange(p, leaves, offsets, out, outOff, n);
                     double[] values = new double[4];
-                    double[] stack = new double[p.depth()];
+                    double[] stack = new double[p.scratch()];
                     for (int i = 0; i < n; i++) {
                         for (int l = 0; l < 4; l++) {
                             values[l] = leaves[l].get(offsets[l] + (broadcast[l] ? 0 : i));
@@ -100,6 +107,13 @@ class ArithRangeTest {
                 .getMessage().contains("leaf 3 of 1"));
         assertTrue(assertThrows(IllegalArgumentException.class, () -> new ArithProgram(new int[] {0, -9}, new boolean[1]))
                 .getMessage().contains("unknown instruction -9"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ArithProgram(new int[] {0, load(0), ADD}, new boolean[1]))
+                .getMessage().contains("local 0 read before it is stored"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ArithProgram(new int[] {0, tee(1), tee(1)}, new boolean[1]))
+                .getMessage().contains("second store to local 1"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> new ArithProgram(new int[] {tee(0), 0}, new boolean[1]))
+                .getMessage().contains("empty stack at store to local 0"));
+        assertThrows(IndexOutOfBoundsException.class, () -> tee(ArithProgram.MAX_LOCALS));
     }
 
     @Test
@@ -110,5 +124,13 @@ class ArithRangeTest {
         assertEquals(a.key(), b.key());
         assertNotEquals(a.key(), c.key());
         assertEquals(2, a.depth());
+        ArithProgram t = new ArithProgram(new int[] {0, tee(0), load(0), MUL}, new boolean[1]);
+        ArithProgram u = new ArithProgram(new int[] {0, 0, MUL}, new boolean[1]);
+        assertNotEquals(t.key(), u.key());
+        assertEquals(1, t.locals());
+        assertEquals(3, t.scratch());
+        assertEquals(0, ArithProgram.teeLocal(tee(0)));
+        assertEquals(-1, ArithProgram.loadLocal(tee(0)));
+        assertEquals(7, ArithProgram.loadLocal(load(7)));
     }
 }

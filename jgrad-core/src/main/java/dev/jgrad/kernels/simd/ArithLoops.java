@@ -21,7 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * instructions per vector would keep its values in boxed vectors; a fixed set of hand-written
  * shapes would not cover the chain rule's products and sums.) The loop reads each row leaf with
  * whole vectors, broadcast leaves once, and writes one result vector per step; the tail runs the
- * same operations on scalars ({@code fmul} etc., the same IEEE operations in the dtype). A shape is
+ * same operations on scalars ({@code fmul} etc., the same IEEE operations in the dtype). A value
+ * the program reads twice ({@link ArithProgram#tee}) sits in a local variable in between. A shape is
  * compiled once per JVM and kept.
  */
 final class ArithLoops {
@@ -88,6 +89,8 @@ final class ArithLoops {
         private final int[] offsetSlot;
         private final int[] vectorSlot;
         private final int[] scalarSlot;
+        private final int[] localVector;
+        private final int[] localScalar;
 
         Body(CodeBuilder c, ArithProgram p, boolean f32) {
             this.c = c;
@@ -101,6 +104,8 @@ final class ArithLoops {
             offsetSlot = new int[leaves];
             vectorSlot = new int[leaves];
             scalarSlot = new int[leaves];
+            localVector = new int[p.locals()];
+            localScalar = new int[p.locals()];
         }
 
         void emit() {
@@ -119,6 +124,19 @@ final class ArithLoops {
                     c.astore(vectorSlot[l]);
                 }
             }
+            // The program's locals, one vector and one scalar slot each (set before the loop, so
+            // the verifier sees them typed at the loop heads).
+            for (int k = 0; k < p.locals(); k++) {
+                localVector[k] = c.allocateLocal(TypeKind.REFERENCE);
+                localScalar[k] = c.allocateLocal(kind);
+                c.aconst_null().astore(localVector[k]);
+                if (kind == TypeKind.FLOAT) {
+                    c.fconst_0();
+                } else {
+                    c.dconst_0();
+                }
+                c.storeLocal(kind, localScalar[k]);
+            }
             int out = c.allocateLocal(TypeKind.REFERENCE);
             int bound = c.allocateLocal(TypeKind.INT);
             int i = c.allocateLocal(TypeKind.INT);
@@ -133,7 +151,11 @@ final class ArithLoops {
             c.iload(i).iload(bound).if_icmpge(tailHead);
             for (int k = 0; k < p.length(); k++) {
                 int ins = p.instruction(k);
-                if (ins >= 0 && p.broadcast(ins)) {
+                if (ArithProgram.teeLocal(ins) >= 0) {
+                    c.dup().astore(localVector[ArithProgram.teeLocal(ins)]);
+                } else if (ArithProgram.loadLocal(ins) >= 0) {
+                    c.aload(localVector[ArithProgram.loadLocal(ins)]);
+                } else if (ins >= 0 && p.broadcast(ins)) {
                     c.aload(vectorSlot[ins]);
                 } else if (ins >= 0) {
                     species();
@@ -154,7 +176,16 @@ final class ArithLoops {
             c.aload(out).iload(4).iload(i).iadd();
             for (int k = 0; k < p.length(); k++) {
                 int ins = p.instruction(k);
-                if (ins >= 0 && p.broadcast(ins)) {
+                if (ArithProgram.teeLocal(ins) >= 0) {
+                    if (kind == TypeKind.FLOAT) {
+                        c.dup();
+                    } else {
+                        c.dup2();
+                    }
+                    c.storeLocal(kind, localScalar[ArithProgram.teeLocal(ins)]);
+                } else if (ArithProgram.loadLocal(ins) >= 0) {
+                    c.loadLocal(kind, localScalar[ArithProgram.loadLocal(ins)]);
+                } else if (ins >= 0 && p.broadcast(ins)) {
                     c.loadLocal(kind, scalarSlot[ins]);
                 } else if (ins >= 0) {
                     c.aload(arraySlot[ins]).iload(offsetSlot[ins]).iload(i).iadd().arrayLoad(kind);
