@@ -186,13 +186,16 @@ class MatmulKernelTest {
 
     /**
      * Thin products (matrix·vector, vector·matrix, narrow n below two vectors) take the unpacked
-     * dot-product and row-update paths: every operand layout, depths around the vector length.
+     * dot-product, row-update and four-rows-at-a-time paths: every operand layout, depths around the
+     * vector length and around the depth where short dot products give way, widths of whole and
+     * half vectors (4 to 24 columns) with row counts that leave 1–3 rows after the blocks of four.
      */
     @Test
     void vectorAndNarrowProductsMatchTheTripleLoopInEveryLayout() {
         Random rnd = new Random(11);
-        int[] depths = {0, 1, 3, 8, 17, 33, 100};
-        int[][] mn = {{1, 1}, {1, 2}, {1, 37}, {2, 1}, {37, 1}, {300, 1}, {1, 300}, {5, 2}, {4, 7}, {37, 9}, {9, 15}, {64, 10}, {3, 16}};
+        int[] depths = {0, 1, 3, 8, 17, 33, 63, 64, 100};
+        int[][] mn = {{1, 1}, {1, 2}, {1, 37}, {2, 1}, {37, 1}, {300, 1}, {1, 300}, {5, 2}, {4, 7}, {37, 9}, {9, 15}, {64, 10}, {3, 16},
+                {5, 16}, {7, 8}, {37, 24}, {6, 4}, {13, 12}, {16, 16}};
         for (DType dt : DTYPES) {
             for (int k : depths) {
                 for (int[] t : mn) {
@@ -215,6 +218,8 @@ class MatmulKernelTest {
                 runCase(dt, f, Form.STRIDED, 2100, 1030, 1, rnd);
                 runCase(dt, Form.STRIDED, f, 1, 1030, 2100, rnd);
                 runCase(dt, f, f, 300, 700, 11, rnd);
+                runCase(dt, f, Form.PLAIN, 301, 700, 16, rnd);
+                runCase(dt, f, Form.PLAIN, 1203, 40, 24, rnd);
             }
         }
     }
