@@ -15,7 +15,11 @@ import java.util.Arrays;
  * dtype differs from C's go to the scalar reference.
  */
 public final class SimdMatmul {
-    /** Below this many multiply-adds (m·k·n) the direct loop beats packing (8³ does, 16³ no longer). */
+    /**
+     * Below this many multiply-adds (m·k·n) the direct loop ({@link SmallMatmul}) beats packing
+     * whatever the shape (8³ does). Narrow products reach it through {@link #SHORT_DOTS}'s rule
+     * (16³ does on AVX-512); 32³ float32 ran ~1.0 µs packed against ~1.4 on the direct loop.
+     */
     static final long SMALL_WORK = 2048;
     /**
      * From this many multiply-adds on, one product is split across threads: 64³ (about 10 µs on one
@@ -31,16 +35,17 @@ public final class SimdMatmul {
     static final long GEMV_PARALLEL_WORK = 1L << 17;
     /**
      * Below this many columns of C a 4 × 2-vector tile is mostly padding: the product runs as dot
-     * products when A's rows are contiguous, transposed (Cᵀ = Bᵀ·Aᵀ) when its columns are.
+     * products or row by row ({@link #SHORT_DOTS}) when A's rows are contiguous, transposed
+     * (Cᵀ = Bᵀ·Aᵀ) when its columns are.
      */
     static final int NARROW_F32 = 2 * GemmF32.L;
     /**
      * Narrow products whose C is a whole number of vectors wide go to {@link SmallMatmul} (float32
      * 16×16·16×16 on AVX-512: ~0.7 → ~0.2 µs, 128×256·256×16 ~25 → ~15 µs); below this depth also
-     * those with a half vector more (24×24·24×24 float32 ~6.5 → ~0.9 µs, 16×16·16×8 ~1.2 → ~0.3 µs),
-     * whose dot products would be too short to pay for their reductions. Columns left beyond
-     * vectors are single FMA chains there (128×63·63×10: 22 µs against 5.6 as dot products), so
-     * those products keep the dot products.
+     * those with a half vector more (24×24·24×24 float32 ~4–7.5 → ~1.0 µs, 16×16·16×8 ~0.5–1.2 →
+     * ~0.3 µs), whose dot products would be too short to pay for their reductions. Columns beyond
+     * the vectors would be single FMA chains there (128×63·63×10: ~22 µs, against ~15 as dot
+     * products), so those products keep the dot products.
      */
     static final int SHORT_DOTS = 64;
     /** Doubles' tiles are only 8 wide: 8–15 columns too (128×256·256×10 ran ~7 % faster than as 8 + 2 padded). */
