@@ -1,14 +1,16 @@
 package dev.jgrad.kernels;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Objects;
 
 /**
  * A small expression of exact arithmetic (+, −, ×, ÷, negation) over several operand rows, written
  * in postfix (a value used twice is kept in a local: {@link #tee}, {@link #load}): what the deferred
  * evaluator hands to {@link Kernels#arithRange} so that a run of cheap element-wise ops (the
- * products and sums of a chain rule) costs one pass over memory instead of one pass per op. Each intermediate is rounded to the dtype, exactly as the op-by-op kernels store it,
- * so the result is bit for bit what they give. Operand ("leaf") {@code l} is read element by
+ * products and sums of a chain rule) costs one pass over memory instead of one pass per op. Each
+ * intermediate is rounded to the dtype, exactly as the op-by-op kernels store it, so the result is
+ * bit for bit what they give. Operand ("leaf") {@code l} is read element by
  * element, or is one element broadcast to every position when {@link #broadcast(int)}.
  */
 public final class ArithProgram {
@@ -66,20 +68,20 @@ public final class ArithProgram {
         this.broadcast = broadcast.clone();
         int d = 0;
         int max = 0;
-        boolean[] stored = new boolean[MAX_LOCALS];
+        BitSet stored = new BitSet();
         int localCount = 0;
         StringBuilder k = new StringBuilder();
         for (int c : this.code) {
             if (teeLocal(c) >= 0) {
-                if (d < 1 || stored[teeLocal(c)]) {
+                if (d < 1 || stored.get(teeLocal(c))) {
                     throw new IllegalArgumentException("ArithProgram: " + (d < 1 ? "empty stack at" : "second")
                             + " store to local " + teeLocal(c) + " in " + Arrays.toString(code));
                 }
-                stored[teeLocal(c)] = true;
+                stored.set(teeLocal(c));
                 localCount = Math.max(localCount, teeLocal(c) + 1);
                 k.append('t').append(teeLocal(c));
             } else if (loadLocal(c) >= 0) {
-                if (!stored[loadLocal(c)]) {
+                if (!stored.get(loadLocal(c))) {
                     throw new IllegalArgumentException("ArithProgram: local " + loadLocal(c) + " read before it is stored in "
                             + Arrays.toString(code));
                 }
@@ -152,8 +154,8 @@ public final class ArithProgram {
 
     /**
      * The reference value at one position: {@code leafValues[l]} is leaf l's element, {@code stack} a
-     * scratch array of at least {@link #scratch()} (the stack, then the locals); with {@code float32} every intermediate is rounded
-     * to float, as the op-by-op float32 kernels store it.
+     * scratch array of at least {@link #scratch()} (the stack, then the locals); with
+     * {@code float32} every intermediate is rounded to float, as the op-by-op float32 kernels store it.
      */
     public double apply(double[] leafValues, double[] stack, boolean float32) {
         int sp = 0;

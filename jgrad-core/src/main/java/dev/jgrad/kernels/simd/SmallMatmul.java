@@ -8,8 +8,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Direct matrix product for small operands, where packing would cost more than it saves: C is
  * built four rows and a vector of columns at a time (then row by row, a half vector, and the rest
- * column by column with scalar FMAs) straight from B's rows when B's columns are contiguous. Every element is one
- * FMA chain over p in order, whichever path its column takes.
+ * column by column with scalar FMAs) straight from B's rows when B's columns are contiguous.
+ * Every element is one FMA chain over p in order, whichever path its column takes.
  */
 final class SmallMatmul {
     static final VectorSpecies<Float> SF = FloatVector.SPECIES_PREFERRED;
