@@ -72,21 +72,23 @@ public final class ArithProgram {
         int localCount = 0;
         StringBuilder k = new StringBuilder();
         for (int c : this.code) {
-            if (teeLocal(c) >= 0) {
-                if (d < 1 || stored.get(teeLocal(c))) {
+            int tee = teeLocal(c);
+            int load = loadLocal(c);
+            if (tee >= 0) {
+                if (d < 1 || stored.get(tee)) {
                     throw new IllegalArgumentException("ArithProgram: " + (d < 1 ? "empty stack at" : "second")
-                            + " store to local " + teeLocal(c) + " in " + Arrays.toString(code));
+                            + " store to local " + tee + " in " + Arrays.toString(code));
                 }
-                stored.set(teeLocal(c));
-                localCount = Math.max(localCount, teeLocal(c) + 1);
-                k.append('t').append(teeLocal(c));
-            } else if (loadLocal(c) >= 0) {
-                if (!stored.get(loadLocal(c))) {
-                    throw new IllegalArgumentException("ArithProgram: local " + loadLocal(c) + " read before it is stored in "
+                stored.set(tee);
+                localCount = Math.max(localCount, tee + 1);
+                k.append('t').append(tee);
+            } else if (load >= 0) {
+                if (!stored.get(load)) {
+                    throw new IllegalArgumentException("ArithProgram: local " + load + " read before it is stored in "
                             + Arrays.toString(code));
                 }
                 d++;
-                k.append('l').append(loadLocal(c));
+                k.append('l').append(load);
             } else if (c >= 0) {
                 if (c >= broadcast.length) {
                     throw new IllegalArgumentException("ArithProgram: leaf " + c + " of " + broadcast.length + " in " + Arrays.toString(code));

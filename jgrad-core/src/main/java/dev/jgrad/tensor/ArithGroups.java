@@ -7,9 +7,8 @@ import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.UnaryFn;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Finds, in one deferred evaluation, the runs of cheap exact arithmetic (+, −, ×, ÷, negation,
@@ -208,8 +207,9 @@ final class ArithGroups {
         private final boolean[] inlined;
         private final int[] uses;
         private final DType dtype;
-        /** Per node read more than once: its local, once the program has computed it. */
-        private final Map<Integer, Integer> local = new HashMap<>();
+        /** Per node read more than once: its local once the program has computed it, else −1. */
+        private final int[] local;
+        private int locals;
         final List<Integer> code = new ArrayList<>();
         final List<Integer> producers = new ArrayList<>();
         final List<Storage> storages = new ArrayList<>();
@@ -222,6 +222,8 @@ final class ArithGroups {
             this.inlined = inlined;
             this.uses = uses;
             this.dtype = dtype;
+            this.local = new int[exprs.length];
+            Arrays.fill(local, -1);
         }
 
         void node(int i) {
@@ -279,15 +281,14 @@ final class ArithGroups {
         private void operand(int i, int k) {
             int p = producer[i][k];
             if (p >= 0 && inlined[p]) {
-                Integer l = local.get(p);
-                if (l != null) {
-                    code.add(ArithProgram.load(l));
+                if (local[p] >= 0) {
+                    code.add(ArithProgram.load(local[p]));
                 } else {
                     node(p);
                     // Past the locals' bound a further read computes it again (same value).
-                    if (uses[p] > 1 && local.size() < ArithProgram.MAX_LOCALS) {
-                        local.put(p, local.size());
-                        code.add(ArithProgram.tee(local.size() - 1));
+                    if (uses[p] > 1 && locals < ArithProgram.MAX_LOCALS) {
+                        local[p] = locals++;
+                        code.add(ArithProgram.tee(local[p]));
                     }
                 }
                 return;
