@@ -209,6 +209,24 @@ class MatmulKernelTest {
         }
     }
 
+    /**
+     * Products small enough to run unpacked (C a whole number of 4-vector panels wide) yet big
+     * enough to be split across threads, where the threads take row pieces in turn: row counts that
+     * end mid-piece and mid-tile, and a C at an offset.
+     */
+    @Test
+    void unpackedProductsSplitInRowPiecesMatchTheTripleLoop() {
+        Random rnd = new Random(13);
+        int[][] triples = {{64, 64, 64}, {70, 64, 64}, {129, 40, 128}, {61, 100, 64}, {200, 33, 192}};
+        for (DType dt : DTYPES) {
+            for (int[] t : triples) {
+                for (Form fb : new Form[] {Form.PLAIN, Form.TRANSPOSED}) {
+                    runCase(dt, Form.PLAIN, fb, t[0], t[1], t[2], rnd);
+                }
+            }
+        }
+    }
+
     /** Thin products big enough to be split across threads, with the vector read plain or strided. */
     @Test
     void largeVectorAndNarrowProductsAcrossThreadsMatchTheTripleLoop() {
