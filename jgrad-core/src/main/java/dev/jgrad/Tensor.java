@@ -453,13 +453,13 @@ public final class Tensor {
     public Tensor maximum(Tensor other) { return BinaryOps.maximum(this, operand("maximum", other)); }
     /** Element-wise minimum; ties send half the gradient to each side. */
     public Tensor minimum(Tensor other) { return BinaryOps.minimum(this, operand("minimum", other)); }
-    /** this + c. */
+    /** this + c; c first takes this tensor's dtype (float32: the float nearest c), as in PyTorch. */
     public Tensor add(double c) { return BinaryOps.addScalar(this, c); }
-    /** this − c. */
+    /** this − c; c first takes this tensor's dtype. */
     public Tensor sub(double c) { return BinaryOps.addScalar(this, -c); }
-    /** this · c. */
+    /** this · c; c first takes this tensor's dtype (float32: the float nearest c), as in PyTorch. */
     public Tensor mul(double c) { return BinaryOps.mulScalar(this, c); }
-    /** this / c. */
+    /** this · (1/c), 1/c taking this tensor's dtype first. */
     public Tensor div(double c) { return BinaryOps.mulScalar(this, 1.0 / c); }
     /** thisᶜ for a constant exponent c. */
     public Tensor pow(double c) { return BinaryOps.powScalar(this, c); }

@@ -17,8 +17,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Runs of cheap arithmetic inside a deferred expression are computed in one fused loop each, and
  * give exactly the op-by-op values: random trees of +, −, ×, ÷, negation and scalar constants
  * over stored rows, broadcast scalars and transcendental results, with shared subexpressions (kept
- * in a local when all their readers are in one loop), inexact float32 constants (not fused),
- * tanh's and the sigmoid's reverse rules, zeros and infinities. Each
+ * in a local when all their readers are in one loop), decimal constants (in float32 rounded to
+ * float first, as PyTorch does, and so fused too), tanh's and the sigmoid's reverse rules, zeros and infinities. Each
  * computation runs with deferral on and off; the element bits must agree (NaNs as NaN).
  */
 class FusedArithmeticTest {
@@ -61,7 +61,7 @@ class FusedArithmeticTest {
                 case 4 -> a.neg();
                 case 5 -> a.add(0.25);
                 case 6 -> a.mul(-3.0);
-                default -> a.mul(0.1); // not a float: not fused in float32
+                default -> a.mul(0.1); // in float32: times 0.1f
             };
             values.add(v);
         }
@@ -148,5 +148,47 @@ class FusedArithmeticTest {
             }
             return y;
         }, x);
+    }
+
+    /**
+     * A scalar operand takes the tensor's dtype first, as in PyTorch and JAX: float32 x·0.1 is the
+     * float product x·0.1f (not x·0.1 in double rounded to float), x + 0.1 the float sum, x / 3
+     * the product with the float nearest 1/3; float64 keeps the double constant. With the constant
+     * a float, an SGD-style update p − lr·g is one fused loop in float32 as in float64.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void scalarsTakeTheTensorsDtypeAndFuse(DType dtype) {
+        Tensor x = input(dtype);
+        double[] xs = x.toDoubleArray();
+        double[] prod = x.mul(0.1).toDoubleArray();
+        double[] sum = x.add(0.1).toDoubleArray();
+        double[] quot = x.div(3.0).toDoubleArray();
+        double[] diff = x.sub(1e-3).toDoubleArray();
+        for (int i = 0; i < xs.length; i++) {
+            if (dtype == DType.FLOAT32) {
+                float f = (float) xs[i];
+                assertEquals(f * 0.1f, (float) prod[i], "x·0.1 at " + i);
+                assertEquals(f + 0.1f, (float) sum[i], "x + 0.1 at " + i);
+                assertEquals(f * (float) (1.0 / 3.0), (float) quot[i], "x / 3 at " + i);
+                assertEquals(f - 1e-3f, (float) diff[i], "x − 0.001 at " + i);
+            } else {
+                assertEquals(xs[i] * 0.1, prod[i], "x·0.1 at " + i);
+                assertEquals(xs[i] + 0.1, sum[i], "x + 0.1 at " + i);
+                assertEquals(xs[i] * (1.0 / 3.0), quot[i], "x / 3 at " + i);
+                assertEquals(xs[i] - 1e-3, diff[i], "x − 0.001 at " + i);
+            }
+        }
+        Tensor g = x.cos().evaluate();
+        long ops = Deferred.fusedOps();
+        assertEquals(1, assertSameBothWays(p -> p.sub(g.mul(1e-6)), x), "p − lr·g should be one fused loop");
+        assertEquals(2, Deferred.fusedOps() - ops);
+        // The reverse and forward rules multiply by the same rounded constant.
+        Tensor leaf = x.detach().requiresGrad(true);
+        leaf.mul(0.1).sum().backward();
+        double scale = dtype == DType.FLOAT32 ? 0.1f : 0.1;
+        for (double v : leaf.grad().toDoubleArray()) {
+            assertEquals(scale, v);
+        }
     }
 }

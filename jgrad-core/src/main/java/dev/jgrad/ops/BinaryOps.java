@@ -107,16 +107,29 @@ public final class BinaryOps {
         return wins.add(a.eq(b).mul(0.5));
     }
 
-    public static Tensor addScalar(Tensor x, double c) {
+    /**
+     * x + c, with c first converted to x's dtype as PyTorch and JAX do with a Python scalar (a
+     * float32 tensor adds the float nearest c): the sum is then the same IEEE float operation in
+     * every kernel, fused or not.
+     */
+    public static Tensor addScalar(Tensor x, double constant) {
+        double c = inDtype(x, constant);
         Tensor[] inputs = {x};
         return Autograd.record("addScalar", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(UnaryFn.Kind.ADD_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0], (y, g) -> new Tensor[] {g});
     }
 
-    public static Tensor mulScalar(Tensor x, double c) {
+    /** x·c, with c first converted to x's dtype (see {@link #addScalar}). */
+    public static Tensor mulScalar(Tensor x, double constant) {
+        double c = inDtype(x, constant);
         Tensor[] inputs = {x};
         return Autograd.record("mulScalar", Rules.Kind.ELEMENTWISE, Values.map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, c), value(x)), inputs,
                 (y, t) -> t[0].mul(c), (y, g) -> new Tensor[] {g.mul(c)});
+    }
+
+    /** The constant as x's dtype holds it: rounded to the nearest float for a float32 tensor. */
+    private static double inDtype(Tensor x, double c) {
+        return value(x).dtype() == DType.FLOAT32 ? (double) (float) c : c;
     }
 
     /** x^c for a constant c; derivative c·x^(c−1) (0 when c = 0). */
