@@ -22,6 +22,9 @@ final class Packing {
     /** The micro-kernels' panel widths (two vectors) as constants, so the JIT can hoist bounds checks. */
     private static final int F_NR = GemmF32.NR;
     private static final int D_NR = GemmF64.NR;
+    /** The 4 × 4-vector tile's panel widths ({@link GemmF32#WIDE_NR}, {@link GemmF64#WIDE_NR}). */
+    private static final int F_WNR = GemmF32.WIDE_NR;
+    private static final int D_WNR = GemmF64.WIDE_NR;
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
@@ -145,21 +148,9 @@ final class Packing {
                     }
                 }
             } else if (rs == 1 && w % 4 == 0 && nr == F_NR) {
-                // B read transposed (Wᵀ in G·Wᵀ): four columns at a time, each read along its contiguous
-                // depth and indexed linearly in p, so the bounds checks leave the loop.
-                for (int j = 0; j < w; j += 4) {
-                    int s0 = src + j * cs;
-                    int s1 = s0 + cs;
-                    int s2 = s1 + cs;
-                    int s3 = s2 + cs;
-                    for (int p = 0; p < depth; p++) {
-                        int d = base + p * F_NR + j;
-                        dst[d] = b[s0 + p];
-                        dst[d + 1] = b[s1 + p];
-                        dst[d + 2] = b[s2 + p];
-                        dst[d + 3] = b[s3 + p];
-                    }
-                }
+                fourColumns(b, src, cs, depth, dst, base, w, F_NR);
+            } else if (rs == 1 && w % 4 == 0 && nr == F_WNR) {
+                fourColumns(b, src, cs, depth, dst, base, w, F_WNR);
             } else {
                 // B read transposed: walk each column along its contiguous depth.
                 for (int j = 0; j < w; j++) {
@@ -251,19 +242,9 @@ final class Packing {
                     }
                 }
             } else if (rs == 1 && w % 4 == 0 && nr == D_NR) {
-                for (int j = 0; j < w; j += 4) {
-                    int s0 = src + j * cs;
-                    int s1 = s0 + cs;
-                    int s2 = s1 + cs;
-                    int s3 = s2 + cs;
-                    for (int p = 0; p < depth; p++) {
-                        int d = base + p * D_NR + j;
-                        dst[d] = b[s0 + p];
-                        dst[d + 1] = b[s1 + p];
-                        dst[d + 2] = b[s2 + p];
-                        dst[d + 3] = b[s3 + p];
-                    }
-                }
+                fourColumns(b, src, cs, depth, dst, base, w, D_NR);
+            } else if (rs == 1 && w % 4 == 0 && nr == D_WNR) {
+                fourColumns(b, src, cs, depth, dst, base, w, D_WNR);
             } else {
                 for (int j = 0; j < w; j++) {
                     for (int p = 0, s = src + j * cs, d = base + j; p < depth; p++, s += rs, d += nr) {
@@ -274,11 +255,53 @@ final class Packing {
         }
     }
 
+    /**
+     * B read transposed (Wᵀ in G·Wᵀ) into an {@code nr}-column panel: four columns at a time, each
+     * read along its contiguous depth and indexed linearly in p, so the bounds checks leave the loop
+     * (called with the panel widths as constants).
+     */
+    private static void fourColumns(float[] b, int src, int cs, int depth, float[] dst, int base, int w, int nr) {
+        for (int j = 0; j < w; j += 4) {
+            int s0 = src + j * cs;
+            int s1 = s0 + cs;
+            int s2 = s1 + cs;
+            int s3 = s2 + cs;
+            for (int p = 0; p < depth; p++) {
+                int d = base + p * nr + j;
+                dst[d] = b[s0 + p];
+                dst[d + 1] = b[s1 + p];
+                dst[d + 2] = b[s2 + p];
+                dst[d + 3] = b[s3 + p];
+            }
+        }
+    }
+
     /** C[i][j] (=|+=) tile[i·ldt + j] for i < h, j < w: the part of an edge tile that lies inside C. */
     static void copyOut(float[] tile, int ldt, float[] c, int ci, int ldc, boolean add, int h, int w) {
         for (int i = 0; i < h; i++) {
             for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
                 c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
+            }
+        }
+    }
+
+    /**
+     * B read transposed (Wᵀ in G·Wᵀ) into an {@code nr}-column panel: four columns at a time, each
+     * read along its contiguous depth and indexed linearly in p, so the bounds checks leave the loop
+     * (called with the panel widths as constants).
+     */
+    private static void fourColumns(double[] b, int src, int cs, int depth, double[] dst, int base, int w, int nr) {
+        for (int j = 0; j < w; j += 4) {
+            int s0 = src + j * cs;
+            int s1 = s0 + cs;
+            int s2 = s1 + cs;
+            int s3 = s2 + cs;
+            for (int p = 0; p < depth; p++) {
+                int d = base + p * nr + j;
+                dst[d] = b[s0 + p];
+                dst[d + 1] = b[s1 + p];
+                dst[d + 2] = b[s2 + p];
+                dst[d + 3] = b[s3 + p];
             }
         }
     }

@@ -150,16 +150,17 @@ public final class SimdMatmul {
         if (thinF32(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
             return;
         }
-        if (GemmF32.WIDE && bcs == 1 && n % GemmF32.WIDE_NR == 0) {
-            // 512-bit vectors, B row-major, C a whole number of 4-vector panels wide: the 4 × 4-vector
-            // tile, straight from A and B when they are small enough, else packed.
-            boolean unpacked = direct(acs, k, n, Float.BYTES);
+        if (GemmF32.WIDE && n % GemmF32.WIDE_NR == 0) {
+            // 512-bit vectors, C a whole number of 4-vector panels wide: the 4 × 4-vector tile,
+            // straight from A and B when B is row-major and they are small enough, else packed (B
+            // read transposed too, as in g·Wᵀ).
+            boolean unpacked = bcs == 1 && direct(acs, k, n, Float.BYTES);
             Block body = unpacked
                     ? (i0, rows, j0, cols) -> DirectGemm.f32(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
                             c, cOff + i0 * n + j0, n, rows, k, cols)
-                    : (i0, rows, j0, cols) -> F32W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0, brs, 1,
+                    : (i0, rows, j0, cols) -> F32W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
                             c, cOff + i0 * n + j0, n, rows, k, cols);
-            splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, 1), unpacked, body);
+            splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), unpacked, body);
             return;
         }
         if (n < NARROW_F32 && ars == 1) {
@@ -188,16 +189,17 @@ public final class SimdMatmul {
         if (thinF64(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, m, k, n, split)) {
             return;
         }
-        if (GemmF64.WIDE && bcs == 1 && n % GemmF64.WIDE_NR == 0) {
-            // 512-bit vectors, B row-major, C a whole number of 4-vector panels wide: the 4 × 4-vector
-            // tile, straight from A and B when they are small enough, else packed.
-            boolean unpacked = direct(acs, k, n, Double.BYTES);
+        if (GemmF64.WIDE && n % GemmF64.WIDE_NR == 0) {
+            // 512-bit vectors, C a whole number of 4-vector panels wide: the 4 × 4-vector tile,
+            // straight from A and B when B is row-major and they are small enough, else packed (B
+            // read transposed too, as in g·Wᵀ).
+            boolean unpacked = bcs == 1 && direct(acs, k, n, Double.BYTES);
             Block body = unpacked
                     ? (i0, rows, j0, cols) -> DirectGemm.f64(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
                             c, cOff + i0 * n + j0, n, rows, k, cols)
-                    : (i0, rows, j0, cols) -> F64W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0, brs, 1,
+                    : (i0, rows, j0, cols) -> F64W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
                             c, cOff + i0 * n + j0, n, rows, k, cols);
-            splitC(m, n, GemmF64.MR, GemmF64.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, 1), unpacked, body);
+            splitC(m, n, GemmF64.MR, GemmF64.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), unpacked, body);
             return;
         }
         if (n < NARROW_F64 && ars == 1) {
