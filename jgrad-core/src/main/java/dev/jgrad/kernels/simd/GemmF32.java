@@ -48,11 +48,17 @@ final class GemmF32 extends BlockedGemm {
     /** C = A·B on these arrays; see {@link BlockedGemm#run}. Drops the array references afterwards. */
     void multiply(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
                   float[] c, int cOff, int ldc, int m, int k, int n) {
+        multiply(a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, ldc, m, k, n, null, 0);
+    }
+
+    /** The row blocks of C the owner of {@code share} takes from {@code shared} (all of C when null); see {@link BlockedGemm#run}. */
+    void multiply(float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                  float[] c, int cOff, int ldc, int m, int k, int n, RowBlocks shared, int share) {
         this.a = a;
         this.b = b;
         this.c = c;
         try {
-            run(aOff, ars, acs, bOff, brs, bcs, cOff, ldc, m, k, n);
+            run(aOff, ars, acs, bOff, brs, bcs, cOff, ldc, m, k, n, shared, share);
         } finally {
             this.a = null;
             this.b = null;

@@ -154,13 +154,13 @@ public final class SimdMatmul {
             // 512-bit vectors, C a whole number of 4-vector panels wide: the 4 × 4-vector tile,
             // straight from A and B when B is row-major and they are small enough, else packed (B
             // read transposed too, as in g·Wᵀ).
-            boolean unpacked = bcs == 1 && direct(acs, k, n, Float.BYTES);
-            Block body = unpacked
-                    ? (i0, rows, j0, cols) -> DirectGemm.f32(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
-                            c, cOff + i0 * n + j0, n, rows, k, cols)
-                    : (i0, rows, j0, cols) -> F32W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
-                            c, cOff + i0 * n + j0, n, rows, k, cols);
-            splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), unpacked, body);
+            if (bcs == 1 && direct(acs, k, n, Float.BYTES)) {
+                MatmulSplits.splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, 1), true,
+                        (i0, rows, j0, cols) -> DirectGemm.f32(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
+                                c, cOff + i0 * n + j0, n, rows, k, cols));
+            } else {
+                packed32(F32W, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
+            }
             return;
         }
         if (n < NARROW_F32 && ars == 1) {
@@ -168,15 +168,11 @@ public final class SimdMatmul {
             // MR-row side of the tiles instead of padding NR columns, and Aᵀ packs by whole vectors
             // (256×128ᵀ·128×10: ~10 → ~23 GFLOP/s).
             float[] ct = new float[m * n];
-            Block body = (i0, rows, j0, cols) -> F32.get().multiply(b, bOff + i0 * bcs, bcs, brs, a, aOff + j0 * ars, acs, ars,
-                    ct, i0 * m + j0, m, rows, k, cols);
-            splitC(n, m, GemmF32.MR, GemmF32.NR, split && work >= PARALLEL_WORK, rowsShareB(n, m, k, bcs, brs, ars, acs), body);
+            packed32(F32, b, bOff, bcs, brs, a, aOff, acs, ars, ct, 0, m, n, k, m, split && work >= PARALLEL_WORK);
             Packing.transpose(ct, n, m, c, cOff);
             return;
         }
-        Block body = (i0, rows, j0, cols) -> F32.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
-                c, cOff + i0 * n + j0, n, rows, k, cols);
-        splitC(m, n, GemmF32.MR, GemmF32.NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), body);
+        packed32(F32, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
     }
 
     private static void f64(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
@@ -193,13 +189,13 @@ public final class SimdMatmul {
             // 512-bit vectors, C a whole number of 4-vector panels wide: the 4 × 4-vector tile,
             // straight from A and B when B is row-major and they are small enough, else packed (B
             // read transposed too, as in g·Wᵀ).
-            boolean unpacked = bcs == 1 && direct(acs, k, n, Double.BYTES);
-            Block body = unpacked
-                    ? (i0, rows, j0, cols) -> DirectGemm.f64(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
-                            c, cOff + i0 * n + j0, n, rows, k, cols)
-                    : (i0, rows, j0, cols) -> F64W.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
-                            c, cOff + i0 * n + j0, n, rows, k, cols);
-            splitC(m, n, GemmF64.MR, GemmF64.WIDE_NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), unpacked, body);
+            if (bcs == 1 && direct(acs, k, n, Double.BYTES)) {
+                MatmulSplits.splitC(m, n, GemmF64.MR, GemmF64.WIDE_NR, split && work >= PARALLEL_WORK, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, 1), true,
+                        (i0, rows, j0, cols) -> DirectGemm.f64(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
+                                c, cOff + i0 * n + j0, n, rows, k, cols));
+            } else {
+                packed64(F64W, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
+            }
             return;
         }
         if (n < NARROW_F64 && ars == 1) {
@@ -207,15 +203,27 @@ public final class SimdMatmul {
             // MR-row side of the tiles instead of padding NR columns, and Aᵀ packs by whole vectors
             // (256×128ᵀ·128×10: ~10 → ~23 GFLOP/s).
             double[] ct = new double[m * n];
-            Block body = (i0, rows, j0, cols) -> F64.get().multiply(b, bOff + i0 * bcs, bcs, brs, a, aOff + j0 * ars, acs, ars,
-                    ct, i0 * m + j0, m, rows, k, cols);
-            splitC(n, m, GemmF64.MR, GemmF64.NR, split && work >= PARALLEL_WORK, rowsShareB(n, m, k, bcs, brs, ars, acs), body);
+            packed64(F64, b, bOff, bcs, brs, a, aOff, acs, ars, ct, 0, m, n, k, m, split && work >= PARALLEL_WORK);
             Packing.transpose(ct, n, m, c, cOff);
             return;
         }
-        Block body = (i0, rows, j0, cols) -> F64.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs,
-                c, cOff + i0 * n + j0, n, rows, k, cols);
-        splitC(m, n, GemmF64.MR, GemmF64.NR, split && work >= PARALLEL_WORK, rowsShareB(m, n, k, ars, acs, brs, bcs), body);
+        packed64(F64, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
+    }
+
+    /** C (row stride {@code ldc}) = A·B through {@code kind}'s packed GEMM; see {@link MatmulSplits#packed}. */
+    private static void packed32(ThreadLocal<GemmF32> kind, float[] a, int aOff, int ars, int acs, float[] b, int bOff, int brs, int bcs,
+                                 float[] c, int cOff, int ldc, int m, int k, int n, boolean parallel) {
+        MatmulSplits.packed(kind, m, k, n, parallel, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, bcs), (i0, rows, j0, cols, blocks, share) ->
+                kind.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs, c, cOff + i0 * ldc + j0, ldc,
+                        rows, k, cols, blocks, share));
+    }
+
+    /** C (row stride {@code ldc}) = A·B through {@code kind}'s packed GEMM; see {@link MatmulSplits#packed}. */
+    private static void packed64(ThreadLocal<GemmF64> kind, double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
+                                 double[] c, int cOff, int ldc, int m, int k, int n, boolean parallel) {
+        MatmulSplits.packed(kind, m, k, n, parallel, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, bcs), (i0, rows, j0, cols, blocks, share) ->
+                kind.get().multiply(a, aOff + i0 * ars, ars, acs, b, bOff + j0 * bcs, brs, bcs, c, cOff + i0 * ldc + j0, ldc,
+                        rows, k, cols, blocks, share));
     }
 
     /** Matrix·vector, vector·matrix and narrow-n products without packing; false when the strides rule them out. */
@@ -313,70 +321,6 @@ public final class SimdMatmul {
             Parallel.forRange(rows, (int) Math.max(4, parallelWork / 2 / workPerRow), body);
         } else {
             body.run(0, rows);
-        }
-    }
-
-    /** The part of C at rows [i0, i0+rows) and columns [j0, j0+cols). */
-    @FunctionalInterface
-    private interface Block {
-        void run(int i0, int rows, int j0, int cols);
-    }
-
-    /**
-     * Whether threads should split C by rows — each packing its rows of A and all of B — rather than
-     * by columns (all of A, its columns of B): whichever makes the operand every thread packs in
-     * full the cheaper one. Packing A's rows four at a time costs about twice a plain copy unless A
-     * is stored transposed (its columns contiguous); packing B is a copy when its rows are
-     * contiguous and a gather about three times dearer when B is stored transposed. g·Wᵀ of the
-     * MLP's backward (128×256·(256×256)ᵀ) ran ~9 % faster split by columns; the other MLP and square
-     * products choose as before.
-     */
-    static boolean rowsShareB(int m, int n, int k, int ars, int acs, int brs, int bcs) {
-        long packA = (long) m * k * (ars == 1 ? 1 : acs == 1 ? 2 : 3);
-        long packB = (long) k * n * (bcs == 1 ? 1 : 3);
-        return packB <= packA;
-    }
-
-    /**
-     * Row tiles per piece when an unpacked product ({@link #direct}) is split by rows: the threads
-     * take pieces in turn ({@link Parallel#forPieces}), so a thread the machine slows down leaves its
-     * rows to the other instead of holding up the join. Unpacked, a piece costs no extra packing.
-     * Float64 64³ on two threads: ~8.0 µs either way normally; in one JVM whose second thread ran
-     * slow throughout, ~11.3 µs in pieces against ~14.0 µs in halves (one thread alone: ~12 µs).
-     */
-    static final int DIRECT_PIECE_TILES = 2;
-
-    /**
-     * Runs {@code body} on all of C, or on strips of whole micro-tiles across threads: by rows when
-     * {@code byRows} (see {@link #rowsShareB}) and C has at least two rows of tiles, else by columns
-     * when it has two columns of tiles. Packed products split into one strip per thread (each
-     * strip packs its own panels); unpacked ones ({@code direct}) by rows take
-     * {@link #DIRECT_PIECE_TILES}-tile pieces in turn.
-     */
-    private static void splitC(int m, int n, int mr, int nr, boolean parallel, boolean byRows, Block body) {
-        splitC(m, n, mr, nr, parallel, byRows, false, body);
-    }
-
-    private static void splitC(int m, int n, int mr, int nr, boolean parallel, boolean byRows, boolean direct, Block body) {
-        int rowTiles = (m + mr - 1) / mr;
-        int colTiles = (n + nr - 1) / nr;
-        if (!parallel || Parallel.threads() == 1 || Math.max(rowTiles, colTiles) < 2) {
-            body.run(0, m, 0, n);
-        } else if (byRows ? rowTiles >= 2 : colTiles < 2) {
-            Parallel.Range strip = (from, to) -> {
-                int i0 = from * mr;
-                body.run(i0, Math.min(m, to * mr) - i0, 0, n);
-            };
-            if (direct) {
-                Parallel.forPieces(rowTiles, 1, DIRECT_PIECE_TILES, strip);
-            } else {
-                Parallel.forRange(rowTiles, 1, strip);
-            }
-        } else {
-            Parallel.forRange(colTiles, 1, (from, to) -> {
-                int j0 = from * nr;
-                body.run(0, m, j0, Math.min(n, to * nr) - j0);
-            });
         }
     }
 }
