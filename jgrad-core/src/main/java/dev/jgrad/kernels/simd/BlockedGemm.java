@@ -198,8 +198,14 @@ abstract class BlockedGemm {
         int count = Math.max((m + mc - 1) / mc, 8 * threads);
         count = Math.min(roundUp(count, threads), (m + mr - 1) / mr);
         int height = roundUp((m + count - 1) / count, mr);
-        int steps = ((n + balanced(n, nc, nr) - 1) / balanced(n, nc, nr)) * ((k + balanced(k, kc, 1) - 1) / balanced(k, kc, 1));
-        return new RowBlocks(m, height, steps, threads);
+        // As many steps as run's loops make: column blocks of B times depth blocks.
+        return new RowBlocks(m, height, blockCount(n, nc, nr) * blockCount(k, kc, 1), threads);
+    }
+
+    /** How many blocks of {@link #balanced} length cut {@code total}. */
+    private static int blockCount(int total, int max, int unit) {
+        int block = balanced(total, max, unit);
+        return (total + block - 1) / block;
     }
 
     /** Block length ≤ max (a multiple of {@code unit} when split) that cuts {@code total} into equal blocks. */

@@ -45,8 +45,9 @@ final class MatmulSplits {
     /**
      * Runs {@code body} on all of C, or on strips of whole micro-tiles across threads: by rows when
      * {@code byRows} (see {@link #rowsShareB}) and C has at least two rows of tiles, else by columns
-     * when it has two columns of tiles. Packed products split into one strip per thread (each
-     * strip packs its own panels); unpacked ones ({@code direct}) by rows take
+     * when it has two columns of tiles. Packed products reach it split by columns (or, one tile
+     * wide, by rows: {@link #packed} takes the other row splits), one strip per thread, each strip
+     * packing its own panels; unpacked ones ({@code direct}) split by rows take
      * {@link #DIRECT_PIECE_TILES}-tile pieces in turn.
      */
     static void splitC(int m, int n, int mr, int nr, boolean parallel, boolean byRows, Block body) {
