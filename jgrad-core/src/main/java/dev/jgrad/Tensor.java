@@ -434,7 +434,11 @@ public final class Tensor {
     public Tensor silu() { return UnaryOps.silu(this); }
     /** The same as {@link #silu()}. */
     public Tensor swish() { return UnaryOps.silu(this); }
-    /** GELU, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */
+    /**
+     * GELU, tanh approximation: ½x(1 + tanh(√(2/π)(x + 0.044715x³))) (PyTorch's
+     * {@code approximate="tanh"}, JAX's default), computed as the equal x·σ(2√(2/π)(x + 0.044715x³)),
+     * which keeps its digits for negative x where 1 + tanh cancels.
+     */
     public Tensor gelu() { return UnaryOps.gelu(this); }
 
     // ------------------------------------------------------------------ element-wise binary (broadcasting)

@@ -15,6 +15,13 @@ public final class UnaryFn implements DoubleUnaryOperator {
     public static final double SQRT_2_OVER_PI = Math.sqrt(2.0 / Math.PI);
     /** The cubic coefficient of GELU's tanh approximation. */
     public static final double GELU_C = 0.044715;
+    /**
+     * GELU as x·σ(u) with u = x·(GELU_A + GELU_B·x²) = 2√(2/π)(x + 0.044715x³): the same function as
+     * ½x(1 + tanh(u/2)), since 1 + tanh(t) = 2σ(2t), without that form's cancellation for negative x.
+     */
+    public static final double GELU_A = 2 * SQRT_2_OVER_PI;
+    /** See {@link #GELU_A}. */
+    public static final double GELU_B = 2 * SQRT_2_OVER_PI * GELU_C;
 
     /** The functions; the javadoc of each gives its definition (a and b are the parameters). */
     public enum Kind {
@@ -36,7 +43,11 @@ public final class UnaryFn implements DoubleUnaryOperator {
         /** max(x, 0) (NaN stays NaN). */ RELU,
         /** ln(1 + eˣ), without overflow. */ SOFTPLUS,
         /** x·σ(x). */ SILU,
-        /** ½x(1 + tanh(√(2/π)(x + 0.044715x³))). */ GELU,
+        /**
+         * ½x(1 + tanh(√(2/π)(x + 0.044715x³))), computed as x·σ(u), u = x·(a + b·x²) (see
+         * {@link UnaryFn#GELU_A}).
+         */
+        GELU,
         /** x for x &gt; 0, a·x otherwise. */ LEAKY_RELU,
         /** x + a. */ ADD_SCALAR,
         /** x·a. */ MUL_SCALAR,
@@ -118,7 +129,7 @@ public final class UnaryFn implements DoubleUnaryOperator {
             case RELU -> x -> x > 0 ? x : (x == x ? 0.0 : x);
             case SOFTPLUS -> x -> Math.max(x, 0.0) + Math.log1p(Math.exp(-Math.abs(x)));
             case SILU -> x -> x * sigmoid(x);
-            case GELU -> x -> 0.5 * x * (1.0 + Math.tanh(SQRT_2_OVER_PI * (x + GELU_C * x * x * x)));
+            case GELU -> x -> x * sigmoid((x * x * GELU_B + GELU_A) * x);
             case LEAKY_RELU -> x -> x > 0 ? x : a * x;
             case ADD_SCALAR -> x -> x + a;
             case MUL_SCALAR -> x -> x * a;

@@ -157,13 +157,18 @@ public final class UnaryOps {
         });
     }
 
+    /**
+     * GELU (tanh approximation) as x·σ(u), u = x·(a + b·x²) ({@link UnaryFn#GELU_A}); derivative
+     * σ(u) + x·σ(u)(1 − σ(u))·u′ with u′ = a + 3b·x²: one σ and element-wise arithmetic, which the
+     * deferred evaluator runs as two fused loops around the σ.
+     */
     public static Tensor gelu(Tensor x) {
         return elementwise("gelu", x, UnaryFn.of(Kind.GELU),
                 (in, y) -> {
-                    Tensor th = in.pow(3.0).mul(UnaryFn.GELU_C).add(in).mul(UnaryFn.SQRT_2_OVER_PI).tanh();
-                    Tensor du = in.square().mul(3.0 * UnaryFn.GELU_C).add(1.0).mul(UnaryFn.SQRT_2_OVER_PI);
-                    Tensor sech2 = th.square().neg().add(1.0);
-                    return th.add(1.0).mul(0.5).add(in.mul(0.5).mul(sech2).mul(du));
+                    Tensor square = in.mul(in);
+                    Tensor s = square.mul(UnaryFn.GELU_B).add(UnaryFn.GELU_A).mul(in).sigmoid();
+                    Tensor slope = square.mul(3 * UnaryFn.GELU_B).add(UnaryFn.GELU_A);
+                    return s.add(in.mul(s).mul(s.neg().add(1.0)).mul(slope));
                 });
     }
 

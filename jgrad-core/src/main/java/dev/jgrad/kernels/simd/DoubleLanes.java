@@ -96,8 +96,7 @@ final class DoubleLanes {
                     i = mapSquare(x, xp, o, op, n, a, b);
                 }
             }
-            // GELU's 1 + tanh(·) cancels for negative x: any tanh but Math.tanh disagrees there by many ulps.
-            case GELU -> { }
+            case GELU -> i = mapGelu(x, xp, o, op, n, a, b);
         }
         for (; i < len; i++) {
             o[op + i] = f.applyAsDouble(x[xp + i]);
@@ -270,6 +269,21 @@ final class DoubleLanes {
         return i;
     }
     private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
+    private static int mapGelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += L) {
+            DoubleVector v = at(x, xp + i);
+            DoubleVector u = VectorMath.geluArgument(v);
+            v.mul(VectorMath.sigmoid(u)).intoArray(o, op + i);
+            if (!VectorMath.inExpRange(u)) {
+                // σ(u) subnormal or NaN: the whole vector (rarely) from the scalar definition (args from v: o may be x).
+                double[] args = v.toArray();
+                for (int j = 0; j < L; j++) o[op + i + j] = GELU.applyAsDouble(args[j]);
+            }
+        }
+        return i;
+    }
+    private static final DoubleUnaryOperator GELU = UnaryFn.of(UnaryFn.Kind.GELU);
     /** The scalar definition for lanes below σ's polynomial range (subnormal results) and NaN. */
     private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, double[] o, int op) {
         double[] args = v.toArray();

@@ -92,7 +92,7 @@ final class FloatLanes {
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
-            case SIGMOID, SOFTPLUS, SILU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
+            case SIGMOID, SOFTPLUS, SILU, GELU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
             case POW_SCALAR -> {
                 if (f.a() == 2) {
                     i = mapSquare(x, xp, o, op, n, a, b);
@@ -103,7 +103,6 @@ final class FloatLanes {
             case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
             case MUL_SCALAR -> i = exact ? mapMulScalar(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
             case CLAMP -> i = exact ? mapClamp(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
-            case GELU -> { }
         }
         for (; i < len; i++) {
             o[op + i] = (float) f.applyAsDouble(x[xp + i]);

@@ -45,6 +45,7 @@ final class FloatWideLanes {
             case SIGMOID -> i = wideSigmoid(x, xp, o, op, n, a, b);
             case SOFTPLUS -> i = wideSoftplus(x, xp, o, op, n, a, b);
             case SILU -> i = wideSilu(x, xp, o, op, n, a, b);
+            case GELU -> i = wideGelu(x, xp, o, op, n, a, b);
             default -> throw new IllegalStateException(f.kind().toString());
         }
         return i;
@@ -101,6 +102,20 @@ final class FloatWideLanes {
         return i;
     }
     private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
+    private static int wideGelu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
+        int i = 0;
+        for (; i < n; i += H) {
+            DoubleVector v = wide(x, xp + i);
+            DoubleVector u = VectorMath.geluArgument(v);
+            narrow(v.mul(VectorMath.sigmoid(u)), o, op + i);
+            if (!VectorMath.inExpRange(u)) {
+                double[] args = v.toArray();
+                for (int j = 0; j < H; j++) o[op + i + j] = (float) GELU.applyAsDouble(args[j]);
+            }
+        }
+        return i;
+    }
+    private static final DoubleUnaryOperator GELU = UnaryFn.of(UnaryFn.Kind.GELU);
 
     /** The scalar definition, rounded to float, for the lanes below σ's polynomial range and NaN (args from v: o may be x). */
     private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, float[] o, int op) {

@@ -29,6 +29,18 @@ final class VectorMath {
     }
 
     /**
+     * GELU's argument u = x·(a + b·x²) of σ ({@link dev.jgrad.kernels.UnaryFn#GELU_A}), in the
+     * scalar definition's order: the result is then x·{@link #sigmoid}(u), its lanes patched where
+     * u is not {@link #inExpRange}.
+     */
+    static DoubleVector geluArgument(DoubleVector x) {
+        return x.mul(x).mul(GELU_B).add(GELU_A).mul(x);
+    }
+
+    private static final DoubleVector GELU_A = DoubleVector.broadcast(DoubleLanes.S, UnaryFn.GELU_A);
+    private static final DoubleVector GELU_B = DoubleVector.broadcast(DoubleLanes.S, UnaryFn.GELU_B);
+
+    /**
      * o[op + i] = softplus(x[xp + i]) = max(x, 0) + ln(1 + e^{−|x|}) for i &lt; n (a multiple of the
      * vector length), lanes below exp's range from the scalar definition. Two loops per block
      * (e^{−|x|}, then the rest): one loop doing both ran at half the speed (C2 left a call out and
@@ -110,7 +122,7 @@ final class VectorMath {
      */
     static boolean approximate(dev.jgrad.kernels.UnaryFn.Kind kind) {
         return switch (kind) {
-            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, SOFTPLUS, SILU -> true;
+            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, SOFTPLUS, SILU, GELU -> true;
             default -> false;
         };
     }
