@@ -8,8 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The fused reverse rules of tanh, sigmoid and relu (one kernel pass, used when no graph is
- * created) give bit for bit what the unfused tensor rules give (used under createGraph), on
+ * The fused reverse rules of tanh, sigmoid, relu, softplus, SiLU and GELU (one kernel pass, used
+ * when no graph is created) give bit for bit what the unfused tensor rules give (used under
+ * createGraph; the σ-based ones recompute σ with the σ kernel's own vector form), on
  * awkward inputs and cotangents, in both dtypes. NaN counts as equal to NaN (payloads are not
  * compared); signed zeros must match.
  */
@@ -33,6 +34,21 @@ class FusedBackwardTest {
     @Test
     void reluFusedEqualsUnfused() {
         check(Tensor::relu);
+    }
+
+    @Test
+    void softplusFusedEqualsUnfused() {
+        check(Tensor::softplus);
+    }
+
+    @Test
+    void siluFusedEqualsUnfused() {
+        check(Tensor::silu);
+    }
+
+    @Test
+    void geluFusedEqualsUnfused() {
+        check(Tensor::gelu);
     }
 
     private static void check(UnaryOperator<Tensor> f) {

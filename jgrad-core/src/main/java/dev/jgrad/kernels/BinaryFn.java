@@ -85,5 +85,57 @@ public enum BinaryFn implements DoubleBinaryOperator {
     /** (x, g) ↦ g·[x &gt; 0] (relu'(0) = 0; a NaN x or g gives g·0, as the unfused mask product). */
     RELU_BACKWARD {
         public double applyAsDouble(double x, double g) { return g * (x > 0 ? 1.0 : 0.0); }
-    }
+    },
+    // σ-based reverse rules from the input x: the σ is recomputed in the pass (its vector form is
+    // the one the σ kernel uses, so fused and unfused agree bit for bit where they take the same lanes).
+    /** (x, g) ↦ g·σ(x), softplus's reverse rule. */
+    SOFTPLUS_BACKWARD {
+        public double applyAsDouble(double x, double g) { return g * UnaryFn.sigmoid(x); }
+    },
+    /** {@link #SOFTPLUS_BACKWARD} with σ rounded to float. */
+    SOFTPLUS_BACKWARD_F32 {
+        public double applyAsDouble(double x, double g) { return g * (float) UnaryFn.sigmoid(x); }
+    },
+    /** (x, g) ↦ g·(s·(x·(1 − s) + 1)), s = σ(x): SiLU's reverse rule. */
+    SILU_BACKWARD {
+        public double applyAsDouble(double x, double g) {
+            double s = UnaryFn.sigmoid(x);
+            return g * (s * (x * (1.0 - s) + 1.0));
+        }
+    },
+    /** {@link #SILU_BACKWARD} with σ and every intermediate rounded to float. */
+    SILU_BACKWARD_F32 {
+        public double applyAsDouble(double x, double g) {
+            float s = (float) UnaryFn.sigmoid(x);
+            float oneMinus = (float) (1.0 - s);
+            float t = (float) ((float) (x * oneMinus) + 1.0);
+            return g * (float) (s * t);
+        }
+    },
+    /**
+     * (x, g) ↦ g·(s + x·s·(1 − s)·(a + 3b·x²)), s = σ(x·(b·x² + a)): the GELU's reverse rule (a, b
+     * as in {@link UnaryFn#GELU_A}).
+     */
+    GELU_BACKWARD {
+        public double applyAsDouble(double x, double g) {
+            double square = x * x;
+            double s = UnaryFn.sigmoid((square * UnaryFn.GELU_B + UnaryFn.GELU_A) * x);
+            double slope = square * GELU_3B + UnaryFn.GELU_A;
+            return g * (s + x * s * (1.0 - s) * slope);
+        }
+    },
+    /** {@link #GELU_BACKWARD} with the constants, σ and every intermediate rounded to float. */
+    GELU_BACKWARD_F32 {
+        public double applyAsDouble(double x, double g) {
+            float square = (float) (x * x);
+            float u = (float) ((float) ((float) (square * (float) UnaryFn.GELU_B) + (float) UnaryFn.GELU_A) * x);
+            float s = (float) UnaryFn.sigmoid(u);
+            float slope = (float) ((float) (square * (float) GELU_3B) + (float) UnaryFn.GELU_A);
+            float t = (float) ((float) ((float) (x * s) * (float) (1.0 - s)) * slope);
+            return g * (float) (s + t);
+        }
+    };
+
+    /** 3b, the slope's x² coefficient in {@link #GELU_BACKWARD}. */
+    public static final double GELU_3B = 3 * UnaryFn.GELU_B;
 }

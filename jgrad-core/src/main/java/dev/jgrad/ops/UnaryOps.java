@@ -147,29 +147,29 @@ public final class UnaryOps {
 
     public static Tensor softplus(Tensor x) {
         return elementwise("softplus", x, UnaryFn.of(Kind.SOFTPLUS),
-                (in, y) -> in.sigmoid());
+                (in, y) -> in.sigmoid(), false, BinaryFn.SOFTPLUS_BACKWARD, BinaryFn.SOFTPLUS_BACKWARD_F32);
     }
 
     public static Tensor silu(Tensor x) {
         return elementwise("silu", x, UnaryFn.of(Kind.SILU), (in, y) -> {
             Tensor s = in.sigmoid();
             return s.mul(in.mul(s.neg().add(1.0)).add(1.0));
-        });
+        }, false, BinaryFn.SILU_BACKWARD, BinaryFn.SILU_BACKWARD_F32);
     }
 
     /**
      * GELU (tanh approximation) as x·σ(u), u = x·(a + b·x²) ({@link UnaryFn#GELU_A}); derivative
-     * σ(u) + x·σ(u)(1 − σ(u))·u′ with u′ = a + 3b·x²: one σ and element-wise arithmetic, which the
-     * deferred evaluator runs as two fused loops around the σ.
+     * σ(u) + x·σ(u)(1 − σ(u))·u′ with u′ = a + 3b·x²: one σ and element-wise arithmetic (the
+     * first-order rules run it as one fused pass, {@link BinaryFn#GELU_BACKWARD}).
      */
     public static Tensor gelu(Tensor x) {
         return elementwise("gelu", x, UnaryFn.of(Kind.GELU),
                 (in, y) -> {
                     Tensor square = in.mul(in);
                     Tensor s = square.mul(UnaryFn.GELU_B).add(UnaryFn.GELU_A).mul(in).sigmoid();
-                    Tensor slope = square.mul(3 * UnaryFn.GELU_B).add(UnaryFn.GELU_A);
+                    Tensor slope = square.mul(BinaryFn.GELU_3B).add(UnaryFn.GELU_A);
                     return s.add(in.mul(s).mul(s.neg().add(1.0)).mul(slope));
-                });
+                }, false, BinaryFn.GELU_BACKWARD, BinaryFn.GELU_BACKWARD_F32);
     }
 
     /** dtype conversion; the gradient is converted back. */

@@ -1,7 +1,6 @@
 package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.UnaryFn;
-import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -82,10 +81,8 @@ final class DoubleLanes {
             case COS -> i = mapCos(x, xp, o, op, n, a, b);
             case TAN -> i = mapTan(x, xp, o, op, n, a, b);
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
-            case SIGMOID -> i = mapSigmoid(x, xp, o, op, n, a, b);
+            case SIGMOID, SOFTPLUS, SILU, GELU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
-            case SOFTPLUS -> i = mapSoftplus(x, xp, o, op, n, a, b);
-            case SILU -> i = mapSilu(x, xp, o, op, n, a, b);
             case LEAKY_RELU -> i = mapLeakyRelu(x, xp, o, op, n, a, b);
             case ADD_SCALAR -> i = mapAddScalar(x, xp, o, op, n, a, b);
             case MUL_SCALAR -> i = mapMulScalar(x, xp, o, op, n, a, b);
@@ -96,7 +93,6 @@ final class DoubleLanes {
                     i = mapSquare(x, xp, o, op, n, a, b);
                 }
             }
-            case GELU -> i = mapGelu(x, xp, o, op, n, a, b);
         }
         for (; i < len; i++) {
             o[op + i] = f.applyAsDouble(x[xp + i]);
@@ -241,55 +237,10 @@ final class DoubleLanes {
         DoublePoly.tanh(x, xp, o, op, n);
         return n;
     }
-    private static int mapSigmoid(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            VectorMath.sigmoid(v).intoArray(o, op + i);
-            if (!VectorMath.inExpRange(v)) patchBelowExpRange(UnaryFn::sigmoid, v, o, op + i);
-        }
-        return i;
-    }
     private static int mapRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;
         for (; i < n; i += L) VectorMath.relu(at(x, xp + i)).intoArray(o, op + i);
         return i;
-    }
-    private static int mapSoftplus(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        VectorMath.softplus(x, xp, o, op, n);
-        return n;
-    }
-    private static int mapSilu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i);
-            if (!VectorMath.inExpRange(v)) patchBelowExpRange(SILU, v, o, op + i);
-        }
-        return i;
-    }
-    private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
-    private static int mapGelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) {
-            DoubleVector v = at(x, xp + i);
-            DoubleVector u = VectorMath.geluArgument(v);
-            v.mul(VectorMath.sigmoid(u)).intoArray(o, op + i);
-            if (!VectorMath.inExpRange(u)) {
-                // σ(u) subnormal or NaN: the whole vector (rarely) from the scalar definition (args from v: o may be x).
-                double[] args = v.toArray();
-                for (int j = 0; j < L; j++) o[op + i + j] = GELU.applyAsDouble(args[j]);
-            }
-        }
-        return i;
-    }
-    private static final DoubleUnaryOperator GELU = UnaryFn.of(UnaryFn.Kind.GELU);
-    /** The scalar definition for lanes below σ's polynomial range (subnormal results) and NaN. */
-    private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, double[] o, int op) {
-        double[] args = v.toArray();
-        for (int j = 0; j < L; j++) {
-            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = f.applyAsDouble(args[j]);
-        }
     }
     private static int mapLeakyRelu(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         int i = 0;

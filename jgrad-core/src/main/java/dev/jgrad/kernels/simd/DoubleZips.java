@@ -47,7 +47,8 @@ final class DoubleZips {
             case TANH_BACKWARD -> i = zipTanhBackward(a, ap, sa, b, bp, sb, o, op, n);
             case SIGMOID_BACKWARD -> i = zipSigmoidBackward(a, ap, sa, b, bp, sb, o, op, n);
             case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case POW -> { }
+            case SOFTPLUS_BACKWARD, SILU_BACKWARD, GELU_BACKWARD -> i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, n);
+            default -> { }
         }
         for (; i < len; i++) {
             o[op + i] = f.applyAsDouble(a[ap + i * sa], b[bp + i * sb]);

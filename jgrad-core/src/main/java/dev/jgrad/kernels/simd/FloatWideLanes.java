@@ -1,7 +1,6 @@
 package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.UnaryFn;
-import java.util.function.DoubleUnaryOperator;
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -11,8 +10,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Float32 element functions computed in widened double lanes and rounded to float once: those
  * whose parameter is not a float (a slope of 0.01, say) and the σ-based ones, whose e^{-|x|} goes
- * subnormal in float lanes. The result is the double definition rounded once, as the scalar
- * kernels give it. Also the float→double widening used by float sums.
+ * subnormal in float lanes (their loops are in {@link SigmoidMaps}). The result is the double
+ * definition rounded once, as the scalar kernels give it. Also the float→double widening used by
+ * float sums.
  */
 final class FloatWideLanes {
     private static final VectorSpecies<Double> D = DoubleLanes.S;
@@ -42,10 +42,7 @@ final class FloatWideLanes {
             case ADD_SCALAR -> i = wideAddScalar(x, xp, o, op, n, a, b);
             case MUL_SCALAR -> i = wideMulScalar(x, xp, o, op, n, a, b);
             case CLAMP -> i = wideClamp(x, xp, o, op, n, a, b);
-            case SIGMOID -> i = wideSigmoid(x, xp, o, op, n, a, b);
-            case SOFTPLUS -> i = wideSoftplus(x, xp, o, op, n, a, b);
-            case SILU -> i = wideSilu(x, xp, o, op, n, a, b);
-            case GELU -> i = wideGelu(x, xp, o, op, n, a, b);
+            case SIGMOID, SOFTPLUS, SILU, GELU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
             default -> throw new IllegalStateException(f.kind().toString());
         }
         return i;
@@ -70,58 +67,5 @@ final class FloatWideLanes {
         int i = 0;
         for (; i < n; i += H) narrow(VectorMath.clamp(wide(x, xp + i), a, b), o, op + i);
         return i;
-    }
-    private static int wideSigmoid(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) {
-            DoubleVector v = wide(x, xp + i);
-            narrow(VectorMath.sigmoid(v), o, op + i);
-            if (!VectorMath.inExpRange(v)) patchBelowExpRange(UnaryFn::sigmoid, v, o, op + i);
-        }
-        return i;
-    }
-    private static int wideSoftplus(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        // Blocks widened into doubles and the double row loop: one loop doing all of it (widen, exp,
-        // ln, narrow) ran at half the speed.
-        double[] w = new double[Math.min(n, 512)];
-        for (int s = 0; s < n; s += w.length) {
-            int m = Math.min(w.length, n - s);
-            for (int i = 0; i < m; i += H) wide(x, xp + s + i).intoArray(w, i);
-            VectorMath.softplus(w, 0, w, 0, m);
-            for (int i = 0; i < m; i += H) narrow(DoubleVector.fromArray(D, w, i), o, op + s + i);
-        }
-        return n;
-    }
-    private static int wideSilu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) {
-            DoubleVector v = wide(x, xp + i);
-            narrow(v.mul(VectorMath.sigmoid(v)), o, op + i);
-            if (!VectorMath.inExpRange(v)) patchBelowExpRange(SILU, v, o, op + i);
-        }
-        return i;
-    }
-    private static final DoubleUnaryOperator SILU = UnaryFn.of(UnaryFn.Kind.SILU);
-    private static int wideGelu(float[] x, int xp, float[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += H) {
-            DoubleVector v = wide(x, xp + i);
-            DoubleVector u = VectorMath.geluArgument(v);
-            narrow(v.mul(VectorMath.sigmoid(u)), o, op + i);
-            if (!VectorMath.inExpRange(u)) {
-                double[] args = v.toArray();
-                for (int j = 0; j < H; j++) o[op + i + j] = (float) GELU.applyAsDouble(args[j]);
-            }
-        }
-        return i;
-    }
-    private static final DoubleUnaryOperator GELU = UnaryFn.of(UnaryFn.Kind.GELU);
-
-    /** The scalar definition, rounded to float, for the lanes below σ's polynomial range and NaN (args from v: o may be x). */
-    private static void patchBelowExpRange(DoubleUnaryOperator f, DoubleVector v, float[] o, int op) {
-        double[] args = v.toArray();
-        for (int j = 0; j < H; j++) {
-            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = (float) f.applyAsDouble(args[j]);
-        }
     }
 }

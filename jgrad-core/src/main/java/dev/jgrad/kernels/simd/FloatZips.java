@@ -44,7 +44,9 @@ final class FloatZips {
             case TANH_BACKWARD_F32 -> i = zipTanhBackward(a, ap, sa, b, bp, sb, o, op, n);
             case SIGMOID_BACKWARD_F32 -> i = zipSigmoidBackward(a, ap, sa, b, bp, sb, o, op, n);
             case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case POW -> { }
+            case SOFTPLUS_BACKWARD_F32, SILU_BACKWARD_F32, GELU_BACKWARD_F32 ->
+                    i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, FloatWideLanes.HALF.loopBound(len));
+            default -> { }
         }
         for (; i < len; i++) {
             o[op + i] = (float) f.applyAsDouble(a[ap + i * sa], b[bp + i * sb]);

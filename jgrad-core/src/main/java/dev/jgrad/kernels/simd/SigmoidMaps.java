@@ -1,0 +1,174 @@
+package dev.jgrad.kernels.simd;
+
+import dev.jgrad.kernels.UnaryFn;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.VectorOperators;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+
+/**
+ * The σ-based element functions (σ, softplus, SiLU, GELU) over one contiguous row piece, each loop
+ * compiled on its own ({@link SigmoidLoops}). float64 in double lanes; float32 widened, computed in
+ * double lanes and rounded to float once (in float lanes e^{−|x|} goes subnormal from |x| ≈ 87
+ * and σ, x·σ lose their digits there). Lanes whose σ argument is below exp's range (subnormal
+ * results) or NaN take the scalar definition. Returns the elements done (n, a multiple of the
+ * vector length); the caller runs the scalar definition for the rest.
+ */
+final class SigmoidMaps {
+    private static final int L = DoubleLanes.S.length();
+    private static final int H = FloatWideLanes.H;
+    private static final UnaryFn SIGMOID = UnaryFn.of(UnaryFn.Kind.SIGMOID);
+    private static final UnaryFn SILU = UnaryFn.of(UnaryFn.Kind.SILU);
+    private static final UnaryFn GELU = UnaryFn.of(UnaryFn.Kind.GELU);
+
+    private SigmoidMaps() {
+    }
+
+    /** float64 {@code o[op + i] = f(x[xp + i])}, i &lt; n; 0 when f is not σ-based. */
+    static int map(UnaryFn.Kind f, double[] x, int xp, double[] o, int op, int n) {
+        int at = index(f);
+        if (at < 0 || n == 0) {
+            return 0;
+        }
+        try {
+            return (int) LOOPS[at].invokeExact(x, xp, o, op, n);
+        } catch (Throwable e) {
+            throw SigmoidLoops.unchecked(e);
+        }
+    }
+
+    /** float32 forms of {@link #map(UnaryFn.Kind, double[], int, double[], int, int)}, n a multiple of {@link FloatWideLanes#H}. */
+    static int map(UnaryFn.Kind f, float[] x, int xp, float[] o, int op, int n) {
+        int at = index(f);
+        if (at < 0 || n == 0) {
+            return 0;
+        }
+        try {
+            return (int) LOOPS[NAMES.length + at].invokeExact(x, xp, o, op, n);
+        } catch (Throwable e) {
+            throw SigmoidLoops.unchecked(e);
+        }
+    }
+
+    private static int index(UnaryFn.Kind f) {
+        return switch (f) {
+            case SIGMOID -> 0;
+            case SOFTPLUS -> 1;
+            case SILU -> 2;
+            case GELU -> 3;
+            default -> -1;
+        };
+    }
+
+    private static final String[] NAMES = {"sigmoid", "softplus", "silu", "gelu"};
+    private static final MethodHandle[] LOOPS = SigmoidLoops.handles(MethodHandles.lookup(), NAMES,
+            SigmoidLoops.mapType(double[].class), SigmoidLoops.mapType(float[].class));
+
+    // The range test comes first in each loop: the JIT inlines in order, so a size cutoff cannot
+    // leave it out of line (a vector argument of an out-of-line call is boxed).
+
+    private static int sigmoid(double[] x, int xp, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            VectorMath.sigmoid(v).intoArray(o, op + i);
+            if (!inside) patch(SIGMOID, v, v, o, op + i);
+        }
+        return i;
+    }
+
+    private static int softplus(double[] x, int xp, double[] o, int op, int n) {
+        VectorMath.softplus(x, xp, o, op, n);
+        return n;
+    }
+
+    private static int silu(double[] x, int xp, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            v.mul(VectorMath.sigmoid(v)).intoArray(o, op + i);
+            if (!inside) patch(SILU, v, v, o, op + i);
+        }
+        return i;
+    }
+
+    private static int gelu(double[] x, int xp, double[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            DoubleVector u = VectorMath.geluArgument(v);
+            boolean inside = u.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            v.mul(VectorMath.sigmoid(u)).intoArray(o, op + i);
+            if (!inside) patch(GELU, u, v, o, op + i);
+        }
+        return i;
+    }
+
+    /** The scalar definition of x's lanes where σ's argument {@code arg} is below exp's range or NaN (x from v: o may be x). */
+    private static void patch(UnaryFn f, DoubleVector arg, DoubleVector v, double[] o, int op) {
+        double[] args = arg.toArray();
+        double[] xs = v.toArray();
+        for (int j = 0; j < L; j++) {
+            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = f.applyAsDouble(xs[j]);
+        }
+    }
+
+    private static int sigmoid(float[] x, int xp, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += H) {
+            DoubleVector v = FloatWideLanes.wide(x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            FloatWideLanes.narrow(VectorMath.sigmoid(v), o, op + i);
+            if (!inside) patch(SIGMOID, v, v, o, op + i);
+        }
+        return i;
+    }
+
+    private static int softplus(float[] x, int xp, float[] o, int op, int n) {
+        // Blocks widened into doubles and the double row loop: one loop doing all of it (widen, exp,
+        // ln, narrow) ran at half the speed.
+        double[] w = new double[Math.min(n, 512)];
+        for (int s = 0; s < n; s += w.length) {
+            int m = Math.min(w.length, n - s);
+            for (int i = 0; i < m; i += H) FloatWideLanes.wide(x, xp + s + i).intoArray(w, i);
+            VectorMath.softplus(w, 0, w, 0, m);
+            for (int i = 0; i < m; i += H) FloatWideLanes.narrow(DoubleVector.fromArray(DoubleLanes.S, w, i), o, op + s + i);
+        }
+        return n;
+    }
+
+    private static int silu(float[] x, int xp, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += H) {
+            DoubleVector v = FloatWideLanes.wide(x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            FloatWideLanes.narrow(v.mul(VectorMath.sigmoid(v)), o, op + i);
+            if (!inside) patch(SILU, v, v, o, op + i);
+        }
+        return i;
+    }
+
+    private static int gelu(float[] x, int xp, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += H) {
+            DoubleVector v = FloatWideLanes.wide(x, xp + i);
+            DoubleVector u = VectorMath.geluArgument(v);
+            boolean inside = u.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
+            FloatWideLanes.narrow(v.mul(VectorMath.sigmoid(u)), o, op + i);
+            if (!inside) patch(GELU, u, v, o, op + i);
+        }
+        return i;
+    }
+
+    /** float32 {@link #patch(UnaryFn, DoubleVector, DoubleVector, double[], int)}: the double definition rounded to float. */
+    private static void patch(UnaryFn f, DoubleVector arg, DoubleVector v, float[] o, int op) {
+        double[] args = arg.toArray();
+        double[] xs = v.toArray();
+        for (int j = 0; j < H; j++) {
+            if (!(args[j] >= -DoublePoly.EXP_LIMIT)) o[op + j] = (float) f.applyAsDouble(xs[j]);
+        }
+    }
+}
