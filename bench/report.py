@@ -31,6 +31,8 @@ JMH_WORKLOADS = {
     "MlpBench.jgradForward": ("mlp_fwd", "jgrad"),
     "MlpBench.djlForward": ("mlp_fwd", "djl"),
     "HvpBench.jgrad": ("hvp", "jgrad"),
+    "ActivationBench.jgradForward": ("act_fwd", "jgrad"),
+    "ActivationBench.jgradForwardBackward": ("act_fwdbwd", "jgrad"),
     "Matmul1ThreadBench.jgrad": ("matmul", "jgrad"),
     "Matmul1ThreadBench.djl": ("matmul", "djl"),
     "Matmul2ThreadsBench.jgrad": ("matmul", "jgrad"),
@@ -41,7 +43,8 @@ JMH_WORKLOADS = {
 def key(workload, params):
     """Identity of one measurement, whichever side produced it: workload plus dtype (and n and
     threads for matmul), values as strings."""
-    names = ("n", "dtype", "threads") if workload == "matmul" else ("dtype",)
+    names = ("n", "dtype", "threads") if workload == "matmul" else (
+        ("op", "dtype") if workload.startswith("act_") else ("dtype",))
     return workload, tuple((k, str(params[k])) for k in names if k in params)
 
 
@@ -162,6 +165,14 @@ def rows(times):
     out.append(("Hessian-vector product, sum(tanh(Ax)), A 512×512 f64", fmt_time(jg, False),
                 f"{fmt_time(pt, False)} ({label(peer)})" if pt else "—",
                 pt / jg if jg and pt else None, "≤ 1.0 × PyTorch time", 1.0))
+    for op in ("gelu", "silu", "sigmoid", "softplus"):
+        for workload, what in (("act_fwd", "forward"), ("act_fwdbwd", "forward+backward")):
+            k = key(workload, {"op": op, "dtype": "float32"})
+            jg = times.get(k, {}).get("jgrad")
+            peer, pt = best(k, ["torch"])
+            out.append((f"{op} 1M f32 {what} (info)", fmt_time(jg, False),
+                        f"{fmt_time(pt, False)} ({label(peer)})" if pt else "—",
+                        pt / jg if jg and pt else None, "(no target)", None))
     return out
 
 

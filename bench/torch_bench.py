@@ -101,6 +101,37 @@ def bench_chain(timer):
         emit("chain_fwdmode", "torch", params, timer.median_ns(forward_mode))
 
 
+ACT_SIZE = 1 << 20
+ACTIVATIONS = {
+    "gelu": lambda v: torch.nn.functional.gelu(v, approximate="tanh"),
+    "silu": torch.nn.functional.silu,
+    "sigmoid": torch.sigmoid,
+    "softplus": torch.nn.functional.softplus,
+}
+
+
+def bench_activations(timer):
+    """ActivationBench's counterparts: 2^20 float32 elements uniform in [-4, 4]; forward under
+    no-grad, forward+backward from a fresh leaf with a seed of ones (built inside the call, as
+    jgrad's backward() builds its own)."""
+    x = torch.tensor(np.random.default_rng(5).uniform(-4, 4, ACT_SIZE), dtype=torch.float32)
+    for op, f in ACTIVATIONS.items():
+        params = {"op": op, "dtype": "float32"}
+
+        def forward():
+            with torch.no_grad():
+                return f(x)
+
+        def forward_backward():
+            leaf = x.detach().requires_grad_()
+            y = f(leaf)
+            y.backward(torch.ones_like(y))
+            return leaf.grad
+
+        emit("act_fwd", "torch", params, timer.median_ns(forward))
+        emit("act_fwdbwd", "torch", params, timer.median_ns(forward_backward))
+
+
 def small_chain(h, c, d, m):
     for i in range(SMALL_OPS):
         r = i % 3
@@ -215,6 +246,7 @@ def main():
         bench_scalar_graph(timer)
         bench_mlp(timer)
         bench_hvp(timer)
+        bench_activations(timer)
     return 0
 
 

@@ -2,6 +2,7 @@ package dev.jgrad;
 
 import org.junit.jupiter.api.Test;
 
+import java.util.Arrays;
 import java.util.function.UnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -55,19 +56,26 @@ class FusedBackwardTest {
         int n = X.length * G.length;
         double[] xs = new double[n];
         double[] gs = new double[n];
-        for (int i = 0; i < X.length; i++) {
-            for (int j = 0; j < G.length; j++) {
-                xs[i * G.length + j] = X[i];
-                gs[i * G.length + j] = G[j];
+        // x varies fastest, so the last elements (a kernel's tail) hold many different x.
+        for (int j = 0; j < G.length; j++) {
+            for (int i = 0; i < X.length; i++) {
+                xs[j * X.length + i] = X[i];
+                gs[j * X.length + i] = G[j];
             }
         }
-        for (DType dtype : DType.values()) {
-            Tensor seed = Tensor.of(gs, n).to(dtype);
-            double[] fused = gradient(f, Tensor.of(xs, n).to(dtype), seed, false);
-            double[] unfused = gradient(f, Tensor.of(xs, n).to(dtype), seed, true);
-            for (int k = 0; k < n; k++) {
-                assertEquals(0, Double.compare(unfused[k], fused[k]),
-                        dtype + " x=" + xs[k] + " g=" + gs[k] + ": unfused " + unfused[k] + ", fused " + fused[k]);
+        // The whole grid, and one a few elements short of a whole number of vectors (kernel tails
+        // of 11 and 3 elements for 16- and 8-lane vectors).
+        for (int len : new int[] {n, n - 5}) {
+            double[] xl = Arrays.copyOf(xs, len);
+            double[] gl = Arrays.copyOf(gs, len);
+            for (DType dtype : DType.values()) {
+                Tensor seed = Tensor.of(gl, len).to(dtype);
+                double[] fused = gradient(f, Tensor.of(xl, len).to(dtype), seed, false);
+                double[] unfused = gradient(f, Tensor.of(xl, len).to(dtype), seed, true);
+                for (int k = 0; k < len; k++) {
+                    assertEquals(0, Double.compare(unfused[k], fused[k]), dtype + " (" + len + " elements) x=" + xl[k]
+                            + " g=" + gl[k] + ": unfused " + unfused[k] + ", fused " + fused[k]);
+                }
             }
         }
     }

@@ -47,7 +47,7 @@ final class DoubleZips {
             case TANH_BACKWARD -> i = zipTanhBackward(a, ap, sa, b, bp, sb, o, op, n);
             case SIGMOID_BACKWARD -> i = zipSigmoidBackward(a, ap, sa, b, bp, sb, o, op, n);
             case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, b, bp, sb, o, op, n);
-            case SOFTPLUS_BACKWARD, SILU_BACKWARD, GELU_BACKWARD -> i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, n);
+            case SOFTPLUS_BACKWARD, SILU_BACKWARD, GELU_BACKWARD -> i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, len);
             default -> { }
         }
         for (; i < len; i++) {

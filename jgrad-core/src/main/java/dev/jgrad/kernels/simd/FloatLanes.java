@@ -91,8 +91,8 @@ final class FloatLanes {
             case TAN -> i = mapTan(x, xp, o, op, n, a, b);
             case TANH -> i = mapTanh(x, xp, o, op, n, a, b);
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
-            // In float lanes e^{-|x|} goes subnormal from |x| ≈ 87 and σ, x·σ lose all their digits there.
-            case SIGMOID, SOFTPLUS, SILU, GELU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
+            case SIGMOID, SOFTPLUS, SILU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
+            case GELU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
             case POW_SCALAR -> {
                 if (f.a() == 2) {
                     i = mapSquare(x, xp, o, op, n, a, b);

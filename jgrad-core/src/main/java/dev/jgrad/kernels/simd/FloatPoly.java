@@ -68,6 +68,23 @@ final class FloatPoly {
         }
     }
 
+    /**
+     * e^{−|x|} in float lanes, the argument clamped to −{@link #EXP_LIMIT} (2ⁿ stays normal; beyond
+     * it σ rounds to 1 for x &gt; 0 and callers patch x &lt; −EXP_LIMIT); NaN stays NaN. The one
+     * polynomial here that a vector crosses a call for: its callers ({@link SigmoidMaps},
+     * {@link SigmoidZips}) are loops compiled on their own, which inline it.
+     */
+    static FloatVector expOfMinusAbs(FloatVector v) {
+        FloatVector x = v.abs().neg().max(-EXP_LIMIT);
+        FloatVector kd = x.fma(LOG2E, MAGIC);
+        FloatVector n = kd.sub(MAGIC);
+        FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
+        FloatVector u = r.fma(X6, X5).fma(r, X4).fma(r, X3).fma(r, X2);
+        FloatVector q = r.mul(r).fma(u, r);
+        FloatVector scale = kd.reinterpretAsInts().add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return scale.fma(q, scale);
+    }
+
     /** |x| up to which {@link #sinCos} reduces exactly: q·(short part of π/2) stays exact for q &lt; 2¹³. */
     static final float TRIG_LIMIT = 12000f;
 

@@ -9,8 +9,8 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Float32 element functions computed in widened double lanes and rounded to float once: those
- * whose parameter is not a float (a slope of 0.01, say) and the σ-based ones, whose e^{-|x|} goes
- * subnormal in float lanes (their loops are in {@link SigmoidMaps}). The result is the double
+ * whose parameter is not a float (a slope of 0.01, say) and GELU (its loop is in
+ * {@link SigmoidMaps}). The result is the double
  * definition rounded once, as the scalar kernels give it. Also the float→double widening used by
  * float sums.
  */
@@ -42,7 +42,7 @@ final class FloatWideLanes {
             case ADD_SCALAR -> i = wideAddScalar(x, xp, o, op, n, a, b);
             case MUL_SCALAR -> i = wideMulScalar(x, xp, o, op, n, a, b);
             case CLAMP -> i = wideClamp(x, xp, o, op, n, a, b);
-            case SIGMOID, SOFTPLUS, SILU, GELU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
+            case GELU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
             default -> throw new IllegalStateException(f.kind().toString());
         }
         return i;

@@ -45,7 +45,7 @@ final class FloatZips {
             case SIGMOID_BACKWARD_F32 -> i = zipSigmoidBackward(a, ap, sa, b, bp, sb, o, op, n);
             case RELU_BACKWARD -> i = zipReluBackward(a, ap, sa, b, bp, sb, o, op, n);
             case SOFTPLUS_BACKWARD_F32, SILU_BACKWARD_F32, GELU_BACKWARD_F32 ->
-                    i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, FloatWideLanes.HALF.loopBound(len));
+                    i = SigmoidZips.zip(f, a, ap, sa, b, bp, sb, o, op, len);
             default -> { }
         }
         for (; i < len; i++) {

@@ -2,22 +2,33 @@ package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.UnaryFn;
 import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
 
 /**
  * The σ-based element functions (σ, softplus, SiLU, GELU) over one contiguous row piece, each loop
- * compiled on its own ({@link SigmoidLoops}). float64 in double lanes; float32 widened, computed in
- * double lanes and rounded to float once (in float lanes e^{−|x|} goes subnormal from |x| ≈ 87
- * and σ, x·σ lose their digits there). Lanes whose σ argument is below exp's range (subnormal
- * results) or NaN take the scalar definition. Returns the elements done (n, a multiple of the
- * vector length); the caller runs the scalar definition for the rest.
+ * compiled on its own ({@link SigmoidLoops}). float64 in double lanes. float32 σ, SiLU and softplus
+ * in float lanes ({@link FloatPoly#expOfMinusAbs}, {@link FloatLog} for softplus's ln(1 + e)):
+ * within 2–3 float ulp of the double definition rounded once, as PyTorch's float kernels; float32
+ * GELU widened, computed in double lanes and rounded once (its argument x·(a + b·x²) rounded to
+ * float would carry an error that σ multiplies by |u|). Lanes whose σ argument is below exp's
+ * range (subnormal results) or NaN take the scalar definition. Returns the elements done (n, a
+ * multiple of the loop's vector length: float lanes for float32 σ/SiLU/softplus, else double
+ * lanes); the caller handles the rest.
  */
 final class SigmoidMaps {
     private static final int L = DoubleLanes.S.length();
     private static final int H = FloatWideLanes.H;
+    private static final VectorSpecies<Float> F = FloatLanes.S;
+    private static final int FL = F.length();
+    private static final FloatVector F_ONE = FloatVector.broadcast(F, 1f);
+    private static final FloatVector F_ZERO = FloatVector.zero(F);
+    private static final float F_LIMIT = -FloatPoly.EXP_LIMIT;
+    private static final UnaryFn SOFTPLUS = UnaryFn.of(UnaryFn.Kind.SOFTPLUS);
     private static final UnaryFn SIGMOID = UnaryFn.of(UnaryFn.Kind.SIGMOID);
     private static final UnaryFn SILU = UnaryFn.of(UnaryFn.Kind.SILU);
     private static final UnaryFn GELU = UnaryFn.of(UnaryFn.Kind.GELU);
@@ -38,7 +49,10 @@ final class SigmoidMaps {
         }
     }
 
-    /** float32 forms of {@link #map(UnaryFn.Kind, double[], int, double[], int, int)}, n a multiple of {@link FloatWideLanes#H}. */
+    /**
+     * float32 forms of {@link #map(UnaryFn.Kind, double[], int, double[], int, int)}: n a multiple
+     * of the float vector length for σ, SiLU and softplus, of {@link FloatWideLanes#H} for GELU.
+     */
     static int map(UnaryFn.Kind f, float[] x, int xp, float[] o, int op, int n) {
         int at = index(f);
         if (at < 0 || n == 0) {
@@ -116,39 +130,59 @@ final class SigmoidMaps {
         }
     }
 
+    /** σ of float lanes: 1/(1 + e) for x ≥ 0, e/(1 + e) otherwise, e = e^{−|x|} (as UnaryFn.sigmoid). */
+    static FloatVector sigmoid(FloatVector v) {
+        FloatVector e = FloatPoly.expOfMinusAbs(v);
+        FloatVector d = e.add(F_ONE);
+        return e.div(d).blend(F_ONE.div(d), v.compare(VectorOperators.GE, 0f));
+    }
+
     private static int sigmoid(float[] x, int xp, float[] o, int op, int n) {
         int i = 0;
-        for (; i < n; i += H) {
-            DoubleVector v = FloatWideLanes.wide(x, xp + i);
-            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
-            FloatWideLanes.narrow(VectorMath.sigmoid(v), o, op + i);
-            if (!inside) patch(SIGMOID, v, v, o, op + i);
+        for (; i < n; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, F_LIMIT).allTrue();
+            sigmoid(v).intoArray(o, op + i);
+            if (!inside) patch(SIGMOID, v, o, op + i);
+        }
+        return i;
+    }
+
+    private static int silu(float[] x, int xp, float[] o, int op, int n) {
+        int i = 0;
+        for (; i < n; i += FL) {
+            FloatVector v = FloatVector.fromArray(F, x, xp + i);
+            boolean inside = v.compare(VectorOperators.GE, F_LIMIT).allTrue();
+            v.mul(sigmoid(v)).intoArray(o, op + i);
+            if (!inside) patch(SILU, v, o, op + i);
         }
         return i;
     }
 
     private static int softplus(float[] x, int xp, float[] o, int op, int n) {
-        // Blocks widened into doubles and the double row loop: one loop doing all of it (widen, exp,
-        // ln, narrow) ran at half the speed.
-        double[] w = new double[Math.min(n, 512)];
-        for (int s = 0; s < n; s += w.length) {
-            int m = Math.min(w.length, n - s);
-            for (int i = 0; i < m; i += H) FloatWideLanes.wide(x, xp + s + i).intoArray(w, i);
-            VectorMath.softplus(w, 0, w, 0, m);
-            for (int i = 0; i < m; i += H) FloatWideLanes.narrow(DoubleVector.fromArray(DoubleLanes.S, w, i), o, op + s + i);
+        // max(x, 0) + ln(1 + e^{−|x|}) a block at a time: e^{−|x|} into the block, ln(1 + ·) over it
+        // in place (FloatLog's loop), then the sum.
+        float[] e = new float[Math.min(n, 512)];
+        for (int s = 0; s < n; s += e.length) {
+            int m = Math.min(e.length, n - s);
+            for (int i = 0; i < m; i += FL) FloatPoly.expOfMinusAbs(FloatVector.fromArray(F, x, xp + s + i)).intoArray(e, i);
+            FloatLog.log(e, 0, e, 0, m, true);
+            for (int i = 0; i < m; i += FL) {
+                FloatVector v = FloatVector.fromArray(F, x, xp + s + i);
+                boolean inside = v.compare(VectorOperators.GE, F_LIMIT).allTrue();
+                v.max(F_ZERO).add(FloatVector.fromArray(F, e, i)).intoArray(o, op + s + i);
+                if (!inside) patch(SOFTPLUS, v, o, op + s + i);
+            }
         }
         return n;
     }
 
-    private static int silu(float[] x, int xp, float[] o, int op, int n) {
-        int i = 0;
-        for (; i < n; i += H) {
-            DoubleVector v = FloatWideLanes.wide(x, xp + i);
-            boolean inside = v.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
-            FloatWideLanes.narrow(v.mul(VectorMath.sigmoid(v)), o, op + i);
-            if (!inside) patch(SILU, v, v, o, op + i);
+    /** The double definition rounded to float for x's lanes below exp's float range or NaN (x from v: o may be x). */
+    private static void patch(UnaryFn f, FloatVector v, float[] o, int op) {
+        float[] xs = v.toArray();
+        for (int j = 0; j < FL; j++) {
+            if (!(xs[j] >= F_LIMIT)) o[op + j] = (float) f.applyAsDouble(xs[j]);
         }
-        return i;
     }
 
     private static int gelu(float[] x, int xp, float[] o, int op, int n) {
