@@ -14,9 +14,10 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * and blends give exactly the double result rounded to float; exp, expm1, sin, cos, tanh
  * ({@link FloatPoly}), log and log1p ({@link FloatLog}) are jgrad's own polynomials (within 1 float
  * ulp, the same bits interpreted or compiled); tan is still the vector library's float form (within
- * the ulp bound the contract test states; its last bit may change once C2 compiles it). Functions whose
- * parameter is not a float (a slope of 0.01, say), and σ-based ones (subnormal e^{-|x|} in float),
- * are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
+ * the ulp bound the contract test states; its last bit may change once C2 compiles it). σ, SiLU
+ * and softplus run in float lanes too ({@link SigmoidMaps}; 2–3 float ulp, lanes where e^{-|x|}
+ * goes subnormal from the scalar definition). Functions whose parameter is not a float (a slope of
+ * 0.01, say), and GELU, are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
  * Binary loops are in {@link FloatZips}.
  */
 final class FloatLanes {

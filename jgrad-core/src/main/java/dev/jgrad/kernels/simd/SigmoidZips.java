@@ -60,7 +60,7 @@ final class SigmoidZips {
                     tx[j] = x[xp + (head + j) * sx];
                     tg[j] = g[gp + (head + j) * sg];
                 }
-                int tail = (int) loop.invokeExact(tx, 0, 1, tg, 0, 1, to, 0, L);
+                int _ = (int) loop.invokeExact(tx, 0, 1, tg, 0, 1, to, 0, L);
                 System.arraycopy(to, 0, o, op + head, len - head);
             }
         } catch (Throwable e) {
@@ -91,7 +91,7 @@ final class SigmoidZips {
                     tx[j] = x[xp + (head + j) * sx];
                     tg[j] = g[gp + (head + j) * sg];
                 }
-                int tail = (int) loop.invokeExact(tx, 0, 1, tg, 0, 1, to, 0, FL);
+                int _ = (int) loop.invokeExact(tx, 0, 1, tg, 0, 1, to, 0, FL);
                 System.arraycopy(to, 0, o, op + head, len - head);
             }
         } catch (Throwable e) {
