@@ -340,12 +340,12 @@ public final class Tensor {
 
     /**
      * Backpropagates from this tensor. For a scalar the seed is 1; for a non-scalar output the
-     * seed is an all-ones tensor of its shape, so each leaf receives the gradient of
-     * {@code this.sum()}. Gradients accumulate into {@link #grad()} until {@link #zeroGrad()};
+     * seed is an all-ones tensor of its shape (one element seen through a broadcast view, so
+     * nothing is filled per element), so each leaf receives the gradient of {@code this.sum()}. Gradients accumulate into {@link #grad()} until {@link #zeroGrad()};
      * the graph is released afterwards.
      */
     public void backward() {
-        backward(onesLike(this), false, false);
+        backward(null, false, false);
     }
 
     /** Backpropagates the cotangent {@code seed} (same shape as this tensor). */
@@ -359,7 +359,9 @@ public final class Tensor {
      * recorded, so gradients can be differentiated again (grad of grad).
      */
     public void backward(Tensor seed, boolean retainGraph, boolean createGraph) {
-        ReverseEngine.backward(this, seed == null ? onesLike(this) : seed, retainGraph || createGraph, createGraph);
+        // The default seed of ones is one element seen through a broadcast view: nothing to fill or read per element.
+        ReverseEngine.backward(this, seed == null ? Creation.broadcastFull(1, dtype(), shape()) : seed,
+                retainGraph || createGraph, createGraph);
     }
 
     /** Turns graph recording off for the current thread until the returned scope closes. */

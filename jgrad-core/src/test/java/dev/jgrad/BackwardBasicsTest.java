@@ -35,4 +35,34 @@ class BackwardBasicsTest {
         g.backward();
         assertEquals(-Math.sin(0.7) * 0.7 + 2 * Math.cos(0.7), z.grad().item(), 1e-12);
     }
+
+    /**
+     * The default seed of a non-scalar output (ones, held as one element seen through a broadcast
+     * view) gives what an explicit all-ones seed gives, in both dtypes and through the fused and
+     * unfused rules, also where it reaches a leaf unchanged and is accumulated into several times.
+     */
+    @Test
+    void defaultSeedOfOnesMatchesAnExplicitOne() {
+        for (DType dtype : DType.values()) {
+            double[] v = {-3, -0.5, 0, 0.25, 2, 7};
+            Tensor x = Tensor.of(v, 2, 3).to(dtype).requiresGrad(true);
+            x.silu().mul(x.transpose(0, 1).transpose(0, 1)).backward();
+            double[] implicit = x.grad().toDoubleArray();
+            Tensor x2 = Tensor.of(v, 2, 3).to(dtype).requiresGrad(true);
+            Tensor y2 = x2.silu().mul(x2.transpose(0, 1).transpose(0, 1));
+            y2.backward(Tensor.onesLike(y2));
+            assertArrayEquals(x2.grad().toDoubleArray(), implicit, 0.0, dtype.toString());
+
+            // The seed itself is the leaf's first gradient here; later ones add to it (into a buffer
+            // the engine owns from the second on), never into the seed.
+            Tensor leaf = Tensor.of(v, 2, 3).to(dtype).requiresGrad(true);
+            for (int k = 1; k <= 3; k++) {
+                leaf.add(1.0).backward();
+                assertArrayEquals(new double[] {k, k, k, k, k, k}, leaf.grad().toDoubleArray(), 0.0, dtype + " after " + k);
+            }
+            Tensor empty = Tensor.zeros(dtype, 0, 3).requiresGrad(true);
+            empty.mul(2.0).backward();
+            assertArrayEquals(new int[] {0, 3}, empty.grad().shape());
+        }
+    }
 }

@@ -78,6 +78,17 @@ public final class Creation {
         return TensorAccess.wrap(new NDArray(s, Layout.contiguous(shape.clone())));
     }
 
+    /**
+     * {@code v} everywhere in the given shape as a broadcast view of one element (every stride 0):
+     * no memory per element. For constants nobody writes into, such as {@code backward()}'s default
+     * seed of ones (1M float32 elements: a 4 MB array filled, then read once).
+     */
+    public static Tensor broadcastFull(double v, DType dtype, int[] shape) {
+        Shapes.numel("full", shape);
+        Tensor one = full(v, dtype, new int[0]);
+        return TensorAccess.wrap(new NDArray(value(one).storage(), new Layout(shape.clone(), new int[shape.length], 0)));
+    }
+
     private static DType checkDType(String op, DType dtype, int[] shape) {
         if (dtype == null) {
             throw new IllegalArgumentException(op + ": dtype must not be null (shape "
