@@ -113,7 +113,7 @@ ACTIVATIONS = {
 def bench_activations(timer):
     """ActivationBench's counterparts: 2^20 float32 elements uniform in [-4, 4]; forward under
     no-grad, forward+backward from a fresh leaf with a seed of ones (built inside the call, as
-    jgrad's backward() builds its own)."""
+    jgrad's backward() builds its own, and like it one element broadcast to y's shape)."""
     x = torch.tensor(np.random.default_rng(5).uniform(-4, 4, ACT_SIZE), dtype=torch.float32)
     for op, f in ACTIVATIONS.items():
         params = {"op": op, "dtype": "float32"}
@@ -125,7 +125,8 @@ def bench_activations(timer):
         def forward_backward():
             leaf = x.detach().requires_grad_()
             y = f(leaf)
-            y.backward(torch.ones_like(y))
+            # Ones as one element expanded to y's shape (no memory per element), as jgrad's default seed.
+            y.backward(torch.ones((), dtype=y.dtype).expand_as(y))
             return leaf.grad
 
         emit("act_fwd", "torch", params, timer.median_ns(forward))

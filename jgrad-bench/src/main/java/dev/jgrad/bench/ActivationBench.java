@@ -17,7 +17,8 @@ import org.openjdk.jmh.infra.Blackhole;
  * SiLU, σ, softplus. {@code forward}: no gradient recorded. {@code forwardBackward}: from a fresh
  * leaf, y = f(x) is computed (evaluated inside the call: jgrad's σ-based reverse rules read x,
  * not y, so an unread y would otherwise never be computed), then y.backward() with its default
- * seed of ones, as PyTorch's y.backward(torch.ones_like(y)); the result is dL/dx. PyTorch
+ * seed of ones (one element broadcast to y's shape), as PyTorch's
+ * y.backward(torch.ones(()).expand_as(y)); the result is dL/dx. PyTorch
  * counterparts: workloads "act_fwd" and "act_fwdbwd" in bench/torch_bench.py. DJL is left out: its
  * GELU is the erf form.
  */
