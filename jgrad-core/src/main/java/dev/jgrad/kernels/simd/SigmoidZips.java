@@ -27,7 +27,6 @@ final class SigmoidZips {
     private static final int FL = F.length();
     private static final DoubleVector ONE = DoubleVector.broadcast(DoubleLanes.S, 1.0);
     private static final DoubleVector GELU_A = DoubleVector.broadcast(DoubleLanes.S, UnaryFn.GELU_A);
-    private static final DoubleVector GELU_B = DoubleVector.broadcast(DoubleLanes.S, UnaryFn.GELU_B);
     private static final DoubleVector GELU_3B = DoubleVector.broadcast(DoubleLanes.S, BinaryFn.GELU_3B);
     private static final float F_LIMIT = -FloatPoly.EXP_LIMIT;
     private static final FloatVector F_ONE = FloatVector.broadcast(F, 1f);
@@ -144,7 +143,7 @@ final class SigmoidZips {
             DoubleVector v = sx == 0 ? xb : DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             DoubleVector w = sg == 0 ? gb : DoubleVector.fromArray(DoubleLanes.S, g, gp + i);
             DoubleVector square = v.mul(v);
-            DoubleVector u = square.mul(GELU_B).add(GELU_A).mul(v);
+            DoubleVector u = VectorMath.geluArgument(v);
             boolean inside = u.compare(VectorOperators.GE, -DoublePoly.EXP_LIMIT).allTrue();
             DoubleVector s = VectorMath.sigmoid(u);
             DoubleVector slope = square.mul(GELU_3B).add(GELU_A);
