@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The SIMD float64 sin, cos, tanh, exp and expm1 against Math.* on over two million arguments each,
+ * The SIMD float64 sin, cos, tan, tanh, exp and expm1 against Math.* on over two million arguments each,
  * spread over every range where a polynomial form can go wrong: all magnitudes (random bit patterns,
  * subnormals included), near multiples of π/2, around the reduction and overflow thresholds, and the
  * special values. Within 1 ulp; ±0, ±∞ and NaN exactly (the sign of zero kept). Rows have an odd
@@ -39,6 +39,11 @@ class DoubleTranscendentalUlpTest {
     @Test
     void cos() {
         check(UnaryFn.Kind.COS, Math::cos, DoubleTranscendentalUlpTest::trigArgument);
+    }
+
+    @Test
+    void tan() {
+        check(UnaryFn.Kind.TAN, Math::tan, DoubleTranscendentalUlpTest::trigArgument);
     }
 
     @Test

@@ -10,10 +10,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
- * float32 tanh, sin, cos and exp of the kernels in use, within 1 ulp of the double function rounded
+ * float32 tanh, sin, cos, tan and exp of the kernels in use, within 1 ulp of the double function rounded
  * to float on a dense, deterministic sample of bit patterns (every 1021st of all 2³², so each
  * binade is hit about 8000 times, subnormals and huge angles included) plus the edges a polynomial
- * gets wrong first: ±0, ±∞, NaN, the subnormal boundary, floats next to multiples of π/2, exp's
+ * gets wrong first: ±0, ±∞, NaN, the subnormal boundary, floats next to multiples of π/2 (tan's zeros and poles), exp's
  * overflow and underflow edges, tanh's saturation point. Results exactly 0 must keep the sign.
  * Also: an element's value does not depend on where it sits in a range (tails, offsets).
  */
@@ -62,13 +62,14 @@ class FloatTranscendentalUlpTest {
     }
 
     @Test
-    void tanhSinCosExpWithinOneUlpOnADenseSample() {
+    void tanhSinCosTanExpWithinOneUlpOnADenseSample() {
         float[] x = sample();
         float[] y = new float[x.length];
         Kernels k = KernelProvider.get();
         check(k, UnaryFn.Kind.TANH, Math::tanh, x, y);
         check(k, UnaryFn.Kind.SIN, Math::sin, x, y);
         check(k, UnaryFn.Kind.COS, Math::cos, x, y);
+        check(k, UnaryFn.Kind.TAN, Math::tan, x, y);
         check(k, UnaryFn.Kind.EXP, Math::exp, x, y);
     }
 

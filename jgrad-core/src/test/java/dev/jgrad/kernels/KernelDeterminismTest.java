@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * other tests may have compiled the kernels already.
  */
 class KernelDeterminismTest {
-    private static final UnaryFn.Kind[] KINDS = {UnaryFn.Kind.SIN, UnaryFn.Kind.COS, UnaryFn.Kind.EXP,
+    private static final UnaryFn.Kind[] KINDS = {UnaryFn.Kind.SIN, UnaryFn.Kind.COS, UnaryFn.Kind.TAN, UnaryFn.Kind.EXP,
             UnaryFn.Kind.EXPM1, UnaryFn.Kind.TANH, UnaryFn.Kind.LOG, UnaryFn.Kind.LOG1P, UnaryFn.Kind.SIGMOID,
             UnaryFn.Kind.SOFTPLUS, UnaryFn.Kind.SILU};
 

@@ -56,8 +56,8 @@ class KernelsContractTest {
      * How far (in units in the last place of the output dtype) an implementation's map may be from
      * the scalar definition: 0 (bit-exact) for everything but the SIMD kernels' transcendental
      * forms. Bounds are the worst distances measured over 3M arguments (these domains, specials,
-     * and magnitudes 1e-6..1e6): the vector library's EXP/EXPM1/LOG/LOG1P/SIN/COS/TAN (and float
-     * TANH) 1 ulp; tanh from EXPM1 and σ/softplus from EXP 2 ulp in float64, x·σ(x) and GELU's x·σ(u) 3 ulp;
+     * and magnitudes 1e-6..1e6): jgrad's polynomial exp, expm1, log, log1p, sin, cos and tan (and
+     * float32 tanh) 1 ulp; tanh from EXPM1 and σ/softplus from EXP 2 ulp in float64, x·σ(x) and GELU's x·σ(u) 3 ulp;
      * float32 σ and softplus in float lanes 2 ulp, x·σ(x) 3 ulp (worst over 33M float arguments:
      * random bit patterns with |x| ≤ 100 and uniform [−20, 20]); the float32 ones computed in
      * double lanes (GELU) stay within 1 float ulp.

@@ -11,9 +11,9 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * float64 loops over one row piece: vector body, then the scalar definition for the tail (and for
  * the whole piece when a function has no vector form). One loop per function so the JIT sees a
  * constant operator in each (a variable operator defeats the vector intrinsics). exp, expm1, sin,
- * cos, tanh ({@link DoublePoly}), log and log1p ({@link DoubleLog}) are jgrad's own polynomials, and
- * the σ-based functions are built from them (the same bits interpreted or compiled); tan still uses
- * the vector library's lanewise form, whose last bit may change once C2 compiles it.
+ * cos, tan, tanh ({@link DoublePoly}), log and log1p ({@link DoubleLog}) are jgrad's own polynomials,
+ * and the σ-based functions are built from them (the same bits interpreted or compiled; the vector
+ * library's lanewise forms are not).
  * Binary loops are in {@link DoubleZips}.
  */
 final class DoubleLanes {
@@ -229,9 +229,8 @@ final class DoubleLanes {
         return n;
     }
     private static int mapTan(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
-        int i = 0;
-        for (; i < n; i += L) at(x, xp + i).lanewise(VectorOperators.TAN).intoArray(o, op + i);
-        return i;
+        DoublePoly.tan(x, xp, o, op, n);
+        return n;
     }
     private static int mapTanh(double[] x, int xp, double[] o, int op, int n, DoubleVector a, DoubleVector b) {
         DoublePoly.tanh(x, xp, o, op, n);

@@ -6,7 +6,7 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * float64 exp, sin, cos and tanh over a row, as polynomials in double lanes built only from
+ * float64 exp, sin, cos, tan and tanh over a row, as polynomials in double lanes built only from
  * operations that are exact IEEE operations in the interpreter and in compiled code alike (+, −,
  * ·, fma, /, comparisons, blends, bit operations on the integer view), so a result never depends
  * on whether the JIT has compiled the loop yet. The library's lanewise EXP/SIN/… are not: C2 swaps
@@ -154,7 +154,60 @@ final class DoublePoly {
     }
 
     /**
-     * The scalar definition (0 exp, 1 sin, 2 cos, 3 expm1) for the lanes of one vector with |x| beyond limit
+     * o[op + i] = tan x of x[xp + i] for i &lt; n (a multiple of the vector length): |x| reduced as in
+     * {@link #sinCos} to q·π/2 + r (r = rh + rl), then fdlibm's kernel_tan on r: its odd polynomial
+     * where |r| &lt; 0.6744, else the same polynomial at π/4 − |r| (tail carried) and the identity
+     * tan(π/4 − d) = 1 − 2·tan d/(1 + tan d); for odd q −1/tan r, the division compensated (the
+     * quotient's leading half and its remainder). One division per lane serves both cases. x's sign
+     * is put back at the end (tan is odd, and −0 stays −0).
+     */
+    static void tan(double[] x, int xp, double[] o, int op, int n) {
+        for (int i = 0; i < n; i += L) {
+            DoubleVector v = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
+            DoubleVector a = v.abs();
+            boolean inside = a.compare(VectorOperators.LE, TRIG_LIMIT).allTrue();
+            DoubleVector qd = a.fma(TWO_OVER_PI, MAGIC);
+            DoubleVector q = qd.sub(MAGIC);
+            DoubleVector r1 = q.fma(NEG_PIO2_1, a);
+            DoubleVector w = q.mul(PIO2_2);
+            DoubleVector rh = r1.sub(w);
+            DoubleVector nrl = q.fma(PIO2_3V, w.sub(r1.sub(rh)));
+            // Near ±π/4: t = (π/4 − |rh|) + (π/4's tail − sign(rh)·rl), tail 0 (fdlibm's order of sums).
+            LongVector rsign = rh.reinterpretAsLongs().and(Long.MIN_VALUE);
+            VectorMask<Double> big = rh.abs().compare(VectorOperators.GE, TAN_BIG);
+            DoubleVector snrl = nrl.reinterpretAsLongs().lanewise(VectorOperators.XOR, rsign).reinterpretAsDoubles();
+            DoubleVector t = rh.blend(PIO4.sub(rh.abs()).add(PIO4_LO.add(snrl)), big);
+            DoubleVector tl = nrl.neg().blend(ZERO, big);
+            // tan(t + tl) ≈ t + p, p = tl + z·(s·(R + V) + tl) + T0·s with z = t², s = z·t; R and V the
+            // polynomial's terms split by parity of the power of z⁴ (fdlibm's two interleaved chains).
+            DoubleVector z = t.mul(t);
+            DoubleVector w2 = z.mul(z);
+            DoubleVector pr = w2.fma(w2.fma(w2.fma(w2.fma(w2.fma(T11, T9), T7), T5), T3), T1);
+            DoubleVector pv = z.mul(w2.fma(w2.fma(w2.fma(w2.fma(w2.fma(T12, T10), T8), T6), T4), T2));
+            DoubleVector s = z.mul(t);
+            DoubleVector p = s.fma(T0, z.fma(s.fma(pr.add(pv), tl), tl));
+            DoubleVector y = t.add(p);
+            LongVector qi = qd.reinterpretAsLongs();
+            VectorMask<Double> odd = qi.lanewise(VectorOperators.LSHL, 63).compare(VectorOperators.LT, 0L).cast(DoubleLanes.S);
+            DoubleVector iy = ONE.blend(NEG_ONE, odd);
+            // One division: y²/(y + iy) near ±π/4, −1/y elsewhere (only odd q uses it there).
+            DoubleVector quot = y.mul(y).blend(NEG_ONE, big.not()).div(y.add(iy).blend(y, big.not()));
+            DoubleVector near = iy.sub(TWO.mul(t.sub(quot.sub(p))))
+                    .reinterpretAsLongs().lanewise(VectorOperators.XOR, rsign).reinterpretAsDoubles();
+            // −1/(t + p) from the quotient's leading 21 bits th and the remainder: y's leading part
+            // yh, with yh + (p − (yh − t)) = t + p; 1 + th·yh is exact.
+            DoubleVector yh = y.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles();
+            DoubleVector th = quot.reinterpretAsLongs().and(HIGH_WORD).reinterpretAsDoubles();
+            DoubleVector inv = quot.fma(th.fma(p.sub(yh.sub(t)), th.fma(yh, ONE)), th);
+            DoubleVector r = y.blend(inv, odd).blend(near, big);
+            r.reinterpretAsLongs().lanewise(VectorOperators.XOR, v.reinterpretAsLongs().and(Long.MIN_VALUE))
+                    .reinterpretAsDoubles().intoArray(o, op + i);
+            if (!inside) patch(4, v.toArray(), o, op + i, TRIG_LIMIT);
+        }
+    }
+
+    /**
+     * The scalar definition (0 exp, 1 sin, 2 cos, 3 expm1, 4 tan) for the lanes of one vector with |x| beyond limit
      * (or NaN); x holds the vector's arguments (o may be the input array, already overwritten).
      */
     private static void patch(int fn, double[] x, double[] o, int op, double limit) {
@@ -164,6 +217,7 @@ final class DoublePoly {
                 case 0 -> Math.exp(v);
                 case 1 -> Math.sin(v);
                 case 2 -> Math.cos(v);
+                case 4 -> Math.tan(v);
                 default -> Math.expm1(v);
             };
         }
@@ -220,6 +274,27 @@ final class DoublePoly {
     private static final DoubleVector C4 = v(-0x1.27e4f809c52adp-22);
     private static final DoubleVector C5 = v(0x1.1ee9ebdb4b1c4p-29);
     private static final DoubleVector C6 = v(-0x1.8fae9be8838d4p-37);
+
+    // fdlibm's kernel_tan: tan r = r + T0·r³ + T1·r⁵ + … + T12·r²⁷ on |r| ≤ 0.6744, the bound
+    // (high word 0x3FE59428) beyond which it evaluates at π/4 − |r| instead; π/4 in two parts.
+    private static final DoubleVector T0 = v(3.33333333333334091986e-01);
+    private static final DoubleVector T1 = v(1.33333333333201242699e-01);
+    private static final DoubleVector T2 = v(5.39682539762260521377e-02);
+    private static final DoubleVector T3 = v(2.18694882948595424599e-02);
+    private static final DoubleVector T4 = v(8.86323982359930005737e-03);
+    private static final DoubleVector T5 = v(3.59207910759131235356e-03);
+    private static final DoubleVector T6 = v(1.45620945432529025516e-03);
+    private static final DoubleVector T7 = v(5.88041240820264096874e-04);
+    private static final DoubleVector T8 = v(2.46463134818469906812e-04);
+    private static final DoubleVector T9 = v(7.81794442939557092300e-05);
+    private static final DoubleVector T10 = v(7.14072491382608190305e-05);
+    private static final DoubleVector T11 = v(-1.85586374855275456654e-05);
+    private static final DoubleVector T12 = v(2.59073051863633712884e-05);
+    private static final double TAN_BIG = Double.longBitsToDouble(0x3FE5942800000000L);
+    private static final DoubleVector PIO4 = v(7.85398163397448278999e-01);
+    private static final DoubleVector PIO4_LO = v(3.06161699786838301793e-17);
+    private static final long HIGH_WORD = 0xFFFFFFFF00000000L;
+    private static final DoubleVector ZERO = v(0);
 
     // Minimax fit (Remez exchange in 60-digit arithmetic) of (eʳ − 1 − r)/r² on |r| ≤ ln2/2, weighted
     // by r²e⁻ʳ: with these rounded coefficients the error of eʳ − 1 it leaves is under 2⁻⁵⁶·eʳ.
