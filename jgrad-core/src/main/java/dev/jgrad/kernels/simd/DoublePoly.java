@@ -28,16 +28,16 @@ final class DoublePoly {
     static final double TRIG_LIMIT = 1e5;
 
     /** 1.5·2⁵²: adding it rounds to an integer held in the low mantissa bits. */
-    private static final double MAGIC = 0x1.8p52;
+    static final double MAGIC = 0x1.8p52;
     private static final double LOG2E = 1.4426950408889634;
     // ln 2 split so that n·LN2_HI is exact for |n| < 2¹¹ (fdlibm's split).
     private static final double LN2_HI = 0x1.62e42fee00000p-1;
     private static final double LN2_LO = 0x1.a39ef35793c76p-33;
-    private static final double TWO_OVER_PI = 0x1.45f306dc9c883p-1;
+    static final double TWO_OVER_PI = 0x1.45f306dc9c883p-1;
     // π/2 in three parts (fdlibm): the first two have 33 bits, so q·part is exact for q < 2²⁰.
-    private static final double PIO2_1 = 0x1.921fb544p0;
-    private static final double PIO2_2 = 0x1.0b4611a6p-34;
-    private static final double PIO2_3 = 0x1.3198a2e037073p-69;
+    static final double PIO2_1 = 0x1.921fb544p0;
+    static final double PIO2_2 = 0x1.0b4611a6p-34;
+    static final double PIO2_3 = 0x1.3198a2e037073p-69;
 
     /** o[op + i] = eˣ for i &lt; n (a multiple of the vector length): eʳ·2ⁿ, r = x − n·ln 2, a degree-11 minimax polynomial (Estrin). */
     static void exp(double[] x, int xp, double[] o, int op, int n) {

@@ -13,8 +13,8 @@ import static jdk.incubator.vector.VectorOperators.NE;
  * float32 loops over one row piece, computed in float lanes: +, −, ·, /, √, comparisons, max/min
  * and blends give exactly the double result rounded to float; exp, expm1, sin, cos, tanh
  * ({@link FloatPoly}), log and log1p ({@link FloatLog}) are jgrad's own polynomials (within 1 float
- * ulp, the same bits interpreted or compiled); tan is the float64 polynomial over widened lanes,
- * rounded once (within 1 float ulp of the correctly rounded result). σ, SiLU
+ * ulp, the same bits interpreted or compiled); tan is a float-accuracy polynomial in widened
+ * lanes ({@link FloatWideLanes#tan}, within 1 float ulp of the correctly rounded result). σ, SiLU
  * and softplus run in float lanes too ({@link SigmoidMaps}; 2–3 float ulp, lanes where e^{-|x|}
  * goes subnormal from the scalar definition). Functions whose parameter is not a float (a slope of
  * 0.01, say), and GELU, are computed in widened double lanes ({@link FloatWideLanes}), rounded once.
@@ -251,22 +251,8 @@ final class FloatLanes {
             if (!(Math.abs(x[j]) <= limit)) o[op + j] = (float) f.applyAsDouble(x[j]);
         }
     }
-    /**
-     * float64 tan ({@link DoublePoly#tan}) over widened blocks, rounded once: the double definition
-     * rounded to float, except where Math.tan and the polynomial (within an ulp of each other) lie
-     * on either side of a float's rounding boundary.
-     */
     private static int mapTan(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
-        double[] w = new double[Math.min(n, 512)];
-        for (int s = 0; s < n; s += w.length) {
-            int m = Math.min(w.length, n - s);
-            for (int i = 0; i < m; i += FloatWideLanes.H) FloatWideLanes.wide(x, xp + s + i).intoArray(w, i);
-            DoublePoly.tan(w, 0, w, 0, m);
-            for (int i = 0; i < m; i += FloatWideLanes.H) {
-                FloatWideLanes.narrow(DoubleVector.fromArray(DoubleLanes.S, w, i), o, op + s + i);
-            }
-        }
-        return n;
+        return FloatWideLanes.tan(x, xp, o, op, n);
     }
     private static int mapTanh(float[] x, int xp, float[] o, int op, int n, FloatVector a, FloatVector b) {
         FloatPoly.tanh(x, xp, o, op, n);
