@@ -134,7 +134,8 @@ final class SigmoidMaps {
     static FloatVector sigmoid(FloatVector v) {
         FloatVector e = FloatPoly.expOfMinusAbs(v);
         FloatVector d = e.add(F_ONE);
-        return e.div(d).blend(F_ONE.div(d), v.compare(VectorOperators.GE, 0f));
+        // One division: the numerator picked per lane (e/d and 1/d as UnaryFn.sigmoid gives them).
+        return e.blend(F_ONE, v.compare(VectorOperators.GE, 0f)).div(d);
     }
 
     private static int sigmoid(float[] x, int xp, float[] o, int op, int n) {

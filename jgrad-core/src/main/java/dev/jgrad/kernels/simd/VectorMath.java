@@ -25,7 +25,8 @@ final class VectorMath {
     static DoubleVector sigmoid(DoubleVector x) {
         DoubleVector e = expOfMinusAbs(x);
         DoubleVector d = e.add(D_ONE);
-        return e.div(d).blend(D_ONE.div(d), x.compare(VectorOperators.GE, 0));
+        // One division: the numerator picked per lane (e/d and 1/d as UnaryFn.sigmoid gives them).
+        return e.blend(D_ONE, x.compare(VectorOperators.GE, 0)).div(d);
     }
 
     /**
