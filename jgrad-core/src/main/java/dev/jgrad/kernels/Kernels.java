@@ -202,4 +202,49 @@ public interface Kernels {
 
     /** The reductions {@link #reduce} knows. */
     enum Reduction { SUM, MAX, MIN }
+
+    /** What {@link #softmax} writes: log Σ exp per slice, or per element exp(x − lse) or x − lse. */
+    enum Softmax { LOG_SUM_EXP, SOFTMAX, LOG_SOFTMAX }
+
+    /**
+     * Softmax-family values along the middle axis of contiguous {@code x} seen as
+     * [outer, len, inner] from {@code xOff}, in float64 whatever the dtype (rounded once on the
+     * store). Per slice: m = max (NaN if any is), shift = m unless m is infinite (then 0), s = Σ
+     * exp(x − shift); {@link Softmax#LOG_SUM_EXP} writes log s + shift into {@code out} as
+     * [outer, inner], the others write [outer, len, inner]: exp(x − shift)·(1/s), or (x − shift) −
+     * log s. An empty slice has s = 0 (log-sum-exp −∞). The SIMD form may sum in another order and
+     * take exp within an ulp of Math.exp.
+     */
+    default void softmax(Softmax mode, Storage x, int xOff, Storage out, int outer, int len, int inner) {
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int base = xOff + o * len * inner + j;
+                double m = Double.NEGATIVE_INFINITY;
+                for (int k = 0; k < len; k++) {
+                    m = Math.max(m, x.get(base + k * inner));
+                }
+                double shift = Double.isInfinite(m) ? 0 : m;
+                double s = 0;
+                for (int k = 0; k < len; k++) {
+                    s += Math.exp(x.get(base + k * inner) - shift);
+                }
+                int at = o * len * inner + j;
+                switch (mode) {
+                    case LOG_SUM_EXP -> out.set(o * inner + j, Math.log(s) + shift);
+                    case SOFTMAX -> {
+                        double r = 1 / s;
+                        for (int k = 0; k < len; k++) {
+                            out.set(at + k * inner, Math.exp(x.get(base + k * inner) - shift) * r);
+                        }
+                    }
+                    case LOG_SOFTMAX -> {
+                        double ls = Math.log(s);
+                        for (int k = 0; k < len; k++) {
+                            out.set(at + k * inner, (x.get(base + k * inner) - shift) - ls);
+                        }
+                    }
+                }
+            }
+        }
+    }
 }

@@ -3,6 +3,7 @@ package dev.jgrad.ops;
 import dev.jgrad.Reduction;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
+import dev.jgrad.kernels.Kernels;
 import dev.jgrad.tensor.Shapes;
 
 import static dev.jgrad.autograd.TensorAccess.value;
@@ -12,18 +13,31 @@ public final class Losses {
     private Losses() {
     }
 
-    /** exp(x − logsumexp(x)) along {@code axis}: entries in [0, 1] summing to 1 along the axis. */
+    /**
+     * exp(x − logsumexp(x)) along {@code axis}: entries in [0, 1] summing to 1 along the axis,
+     * computed in double in one kernel pass per slice and rounded once. VJP y·(g − Σ g·y), JVP
+     * y·(ẋ − Σ ẋ·y), sums along the axis.
+     */
     public static Tensor softmax(Tensor x, int axis) {
         int d = Shapes.axis("softmax", axis, x.shape());
-        Reductions.reductionMask("softmax", new int[] {d}, x.shape());
-        return x.sub(x.logsumexp(new int[] {d}, true)).exp();
+        boolean[] mask = Reductions.reductionMask("softmax", new int[] {d}, x.shape());
+        int[] ax = {d};
+        return Autograd.record("softmax", Softmaxes.value(Kernels.Softmax.SOFTMAX, value(x), mask), new Tensor[] {x},
+                (y, t) -> y.mul(t[0].sub(t[0].mul(y).sum(ax, true))),
+                (y, g) -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(ax, true)))});
     }
 
-    /** x − logsumexp(x) along {@code axis}, without forming the (possibly underflowing) softmax. */
+    /**
+     * x − logsumexp(x) along {@code axis}, without forming the (possibly underflowing) softmax;
+     * computed as {@link #softmax}. VJP g − exp(y)·Σ g, JVP ẋ − Σ exp(y)·ẋ.
+     */
     public static Tensor logSoftmax(Tensor x, int axis) {
         int d = Shapes.axis("logSoftmax", axis, x.shape());
-        Reductions.reductionMask("logSoftmax", new int[] {d}, x.shape());
-        return x.sub(x.logsumexp(new int[] {d}, true));
+        boolean[] mask = Reductions.reductionMask("logSoftmax", new int[] {d}, x.shape());
+        int[] ax = {d};
+        return Autograd.record("logSoftmax", Softmaxes.value(Kernels.Softmax.LOG_SOFTMAX, value(x), mask), new Tensor[] {x},
+                (y, t) -> t[0].sub(y.exp().mul(t[0]).sum(ax, true)),
+                (y, g) -> new Tensor[] {g.sub(y.exp().mul(g.sum(ax, true)))});
     }
 
     /**

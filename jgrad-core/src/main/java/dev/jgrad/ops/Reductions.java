@@ -117,15 +117,8 @@ public final class Reductions {
         boolean[] mask = reductionMask("logsumexp", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
-        // Computed in double; the result is rounded to the input dtype once.
-        NDArray x64 = value(x).to(DType.FLOAT64);
-        NDArray m = Values.reduce(Kernels.Reduction.MAX, x64, mask, true);
-        // An infinite maximum cannot be subtracted (inf − inf = NaN); shift by 0 then.
-        NDArray shift = Values.map(v -> Double.isInfinite(v) ? 0.0 : v, m);
-        // Vectorised kernels (BinaryFn, UnaryFn), not lambdas: a lambda runs the scalar Math.exp per element.
-        NDArray exps = Values.map(UnaryFn.of(UnaryFn.Kind.EXP), Values.zip("logsumexp", BinaryFn.SUB, x64, shift));
-        NDArray sums = Values.reduce(Kernels.Reduction.SUM, exps, mask, true);
-        NDArray lse = Values.zip("logsumexp", BinaryFn.ADD, Values.map(UnaryFn.of(UnaryFn.Kind.LOG), sums), shift).to(x.dtype());
+        // Computed in double (one kernel pass per slice); the result is rounded to the input dtype once.
+        NDArray lse = Softmaxes.value(Kernels.Softmax.LOG_SUM_EXP, value(x), mask);
         NDArray value = lse.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
         Tensor[] inputs = {x};
         return Autograd.record("logsumexp", value, inputs,

@@ -114,6 +114,12 @@ final class Values {
 
     /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */
     static NDArray reduce(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
+        if (!x.isDeferred()) {
+            NDArray folded = reduceBroadcastAxes(kind, x, axes, keepDims);
+            if (folded != null) {
+                return folded;
+            }
+        }
         int[] kept = Shapes.reducedShape(x.shapeRef(), axes, true);
         Storage out = Storage.allocate(x.dtype(), Shapes.numel(kept));
         if (kind == Kernels.Reduction.SUM && out.length() == 1 && (x.isDeferred() || x.layout().isContiguous())) {
@@ -122,5 +128,34 @@ final class Values {
             kernels().reduce(kind, x.storage(), x.layout(), axes, out);
         }
         return new NDArray(out, Layout.contiguous(keepDims ? kept : Shapes.reducedShape(x.shapeRef(), axes, false)));
+    }
+
+    /**
+     * A reduction over axes along which x is a broadcast (stride 0, size &gt; 1), or null when there
+     * is none: every value repeats along them, so max and min reduce the view with those axes cut
+     * to size 1, and a sum multiplies that by their sizes (the exact sum of the copies, rounded
+     * once). Reverse passes meet this whenever a broadcast gradient (backward()'s seed of ones, the
+     * gradient of a sum) reaches a rule that sums it: summed element by element through the strided
+     * walk, a 1024 × 1024 float32 broadcast took ~3.6 ms.
+     */
+    private static NDArray reduceBroadcastAxes(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
+        Layout l = x.layout();
+        int[] shape = l.shape().clone();
+        double copies = 1;
+        for (int d = 0; d < shape.length; d++) {
+            if (axes[d] && l.strides()[d] == 0 && shape[d] > 1) {
+                copies *= shape[d];
+                shape[d] = 1;
+            }
+        }
+        if (copies == 1) {
+            return null;
+        }
+        NDArray cut = reduce(kind, new NDArray(x.storage(), new Layout(shape, l.strides(), l.offset())), axes, true);
+        if (kind == Kernels.Reduction.SUM) {
+            cut = map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, copies), cut);
+        }
+        int[] outShape = Shapes.reducedShape(x.shapeRef(), axes, keepDims);
+        return cut.reshape(outShape);
     }
 }

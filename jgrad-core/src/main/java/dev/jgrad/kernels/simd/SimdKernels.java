@@ -256,6 +256,18 @@ public final class SimdKernels implements Kernels {
         }
     }
 
+    /** In double lanes, rows or column blocks shared among threads ({@link SoftmaxLoops}). */
+    @Override
+    public void softmax(Softmax mode, Storage x, int xOff, Storage out, int outer, int len, int inner) {
+        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
+            SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner);
+        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
+            SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner);
+        } else {
+            Kernels.super.softmax(mode, x, xOff, out, outer, len, inner);
+        }
+    }
+
     @Override
     public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
         scalar.argReduce(max, x, lx, axis, out);
