@@ -400,6 +400,24 @@ class ReductionsTest {
         assertEquals(5e200, Tensor.of(3e200, 4e200).norm().item(), 1e188);
         assertEquals(5e-200, Tensor.of(3e-200, 4e-200).norm().item(), 1e-212);
         assertEquals(Double.POSITIVE_INFINITY, Tensor.of(1, Double.POSITIVE_INFINITY).norm().item());
+        assertTrue(Double.isNaN(Tensor.of(1, Double.NaN).norm().item()));
+        // Per slice: the sum of squares overflows in one row and underflows in another (the
+        // rescaled path), while the plain one takes the fast path; float32 squares go to double.
+        double[] rows = Tensor.of(new double[][] {{3e200, 4e200}, {3e-200, 4e-200}, {3, 4}, {0, 0}})
+                .norm(new int[] {1}, false).toDoubleArray();
+        double[] want = {5e200, 5e-200, 5, 0};
+        for (int i = 0; i < want.length; i++) {
+            assertEquals(want[i], rows[i], 1e-15 * want[i]);
+        }
+        assertEquals(5e30, Tensor.of(3e30, 4e30).to(DType.FLOAT32).norm().item(), 1e24);
+        assertEquals(5e-30, Tensor.of(3e-30, 4e-30).to(DType.FLOAT32).norm().item(), 1e-36);
+        // The float32 fast path (squares in float, summed in double) within 2 ulp of the float64 norm.
+        Tensor r = Tensor.randn(9L, 3, 1000).to(DType.FLOAT32);
+        double[] f = r.norm(new int[] {1}, false).toDoubleArray();
+        double[] d = r.to(DType.FLOAT64).norm(new int[] {1}, false).toDoubleArray();
+        for (int i = 0; i < 3; i++) {
+            assertEquals(d[i], f[i], 2 * Math.ulp((float) d[i]));
+        }
     }
 
     @Test

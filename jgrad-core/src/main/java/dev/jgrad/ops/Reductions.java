@@ -153,6 +153,13 @@ public final class Reductions {
         boolean[] mask = reductionMask("norm", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
+        NDArray fast = sumOfSquaresNorm(value(x), mask);
+        if (fast != null) {
+            NDArray value = fast.to(x.dtype()).reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
+            return Autograd.record("norm", value, new Tensor[] {x},
+                    (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
+                    (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(divOrZero(x, y.reshape(kept)))});
+        }
         NDArray x64 = value(x).to(DType.FLOAT64);
         NDArray largest = Values.reduce(Kernels.Reduction.MAX, Values.map(Math::abs, x64), mask, true);
         // Scale 1 where the largest is 0 or not finite: nothing to rescale, and inf/NaN must pass through.
@@ -165,6 +172,28 @@ public final class Reductions {
         return Autograd.record("norm", value, inputs,
                 (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
                 (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(divOrZero(x, y.reshape(kept)))});
+    }
+
+    /**
+     * √Σx² over the axes in vector kernels (square in x's dtype, sum accumulated in double, square
+     * root; float32 within ~2 ulp of the rescaled result), or null when a slice's sum of squares
+     * overflowed, is NaN, or is small enough that squares may have underflowed to matter (below
+     * 2⁻⁹⁶⁰, float32 2⁻⁶⁰; 0 included): those take the rescaled path, which divides by the
+     * largest |x| first.
+     */
+    private static NDArray sumOfSquaresNorm(NDArray x, boolean[] mask) {
+        NDArray sums = Values.reduce(Kernels.Reduction.SUM, Values.map(UnaryFn.of(UnaryFn.Kind.SQUARE), x), mask, true);
+        boolean f32 = x.dtype() == DType.FLOAT32;
+        double lo = f32 ? 0x1p-60 : 0x1p-960;
+        double hi = f32 ? Float.MAX_VALUE : Double.MAX_VALUE;
+        Storage st = sums.storage();
+        for (int i = 0; i < st.length(); i++) {
+            double v = st.get(i);
+            if (!(v >= lo && v <= hi)) {
+                return null;
+            }
+        }
+        return Values.map(UnaryFn.of(UnaryFn.Kind.SQRT), sums);
     }
 
     /**
