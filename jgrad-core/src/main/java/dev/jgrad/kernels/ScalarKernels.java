@@ -35,6 +35,10 @@ public final class ScalarKernels implements Kernels {
             }
             return;
         }
+        if (Transposes.applies(src, layout, out)) {
+            Transposes.copy(src, layout, out);
+            return;
+        }
         StridedWalk w = new StridedWalk(layout.shape(), layout);
         int inner = w.innerSize();
         int s0 = layout.ndim() == 0 ? 0 : layout.strides()[layout.ndim() - 1];

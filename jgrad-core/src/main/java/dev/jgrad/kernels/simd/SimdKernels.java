@@ -5,6 +5,7 @@ import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.ScalarKernels;
+import dev.jgrad.kernels.Transposes;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.Storage;
@@ -46,6 +47,10 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void copy(Storage src, Layout layout, Storage out) {
+        if (Transposes.applies(src, layout, out)) {
+            Transposes.copy(src, layout, out);
+            return;
+        }
         copyInto(src, layout, out, Layout.contiguous(layout.shape()));
     }
 
