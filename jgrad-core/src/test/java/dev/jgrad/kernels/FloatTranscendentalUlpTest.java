@@ -74,6 +74,36 @@ class FloatTranscendentalUlpTest {
     }
 
     /**
+     * float32 xᵃ (exp(a·ln x) in double lanes for x &gt; 0, Math.pow elsewhere) within 1 ulp of
+     * (float) Math.pow on the dense sample for exponents of every kind (integers, negative,
+     * fractional, 0, large), special values exactly; the same bits at any offset and length.
+     */
+    @Test
+    void powWithinOneUlpOnADenseSample() {
+        float[] x = sample();
+        float[] y = new float[x.length];
+        Kernels k = KernelProvider.get();
+        for (double a : new double[] {0.5, 2.5, -1.5, 3, -2, 1.0 / 3, 0, 1e-3, 7.25, -0.7, 40}) {
+            k.mapRange(UnaryFn.of(UnaryFn.Kind.POW_SCALAR, a), new Storage.F32(x), 0, new Storage.F32(y), 0, x.length);
+            for (int i = 0; i < x.length; i++) {
+                float expected = (float) Math.pow(x[i], a);
+                boolean special = Float.isNaN(expected) || Float.isInfinite(expected) || expected == 0;
+                long d = Math.abs(ordered(expected) - ordered(y[i]));
+                if (special ? Float.floatToIntBits(expected) != Float.floatToIntBits(y[i]) : d > 1) {
+                    fail("pow(" + x[i] + ", " + a + ") = " + y[i] + ", expected " + expected + " (" + d + " ulp)");
+                }
+            }
+            for (int off : new int[] {1, 13}) {
+                float[] part = new float[21];
+                k.mapRange(UnaryFn.of(UnaryFn.Kind.POW_SCALAR, a), new Storage.F32(x), off, new Storage.F32(part), 0, part.length);
+                for (int i = 0; i < part.length; i++) {
+                    assertEquals(Float.floatToRawIntBits(y[off + i]), Float.floatToRawIntBits(part[i]), "pow at offset " + off);
+                }
+            }
+        }
+    }
+
+    /**
      * tan's float32 kernel is a float-accuracy polynomial (its error up to ~0.36 ulp before the one
      * rounding), so the 1-ulp bound is checked on a sweep, every third float from 2⁻²⁰ to 10⁵ (~100M):
      * an extra relative error of 2⁻²⁴ in the odd quadrants passes the dense sample above but not

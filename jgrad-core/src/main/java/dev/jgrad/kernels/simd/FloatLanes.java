@@ -94,11 +94,7 @@ final class FloatLanes {
             case RELU -> i = mapRelu(x, xp, o, op, n, a, b);
             case SIGMOID, SOFTPLUS, SILU -> i = SigmoidMaps.map(f.kind(), x, xp, o, op, n);
             case GELU -> i = FloatWideLanes.map(f, x, xp, o, op, len);
-            case POW_SCALAR -> {
-                if (f.a() == 2) {
-                    i = mapSquare(x, xp, o, op, n, a, b);
-                }
-            }
+            case POW_SCALAR -> i = f.a() == 2 ? mapSquare(x, xp, o, op, n, a, b) : FloatWideLanes.pow(x, xp, o, op, n, f.a());
             // Float parameters: float lanes are exact; others (a slope of 0.01) need double lanes.
             case LEAKY_RELU -> i = exact ? mapLeakyRelu(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);
             case ADD_SCALAR -> i = exact ? mapAddScalar(x, xp, o, op, n, a, b) : FloatWideLanes.map(f, x, xp, o, op, len);

@@ -1,6 +1,11 @@
 package dev.jgrad.kernels.simd;
 
 import dev.jgrad.kernels.UnaryFn;
+
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+
 import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -87,6 +92,55 @@ final class FloatWideLanes {
             }
         }
         return i;
+    }
+
+    /**
+     * float32 xᵃ (a ≠ 2) in double lanes, rounded once: exp(a·ln x) ({@link DoubleLog},
+     * {@link DoublePoly#exp}) for 0 &lt; x &lt; ∞, whose a·ln x carries a few double ulp, far below a
+     * float's, so the result is within 1 float ulp of (float) Math.pow; every other lane (x ≤ 0, ∞,
+     * NaN: pow's signs and special cases) takes Math.pow. n a multiple of {@link #H}; o may be x.
+     */
+    static int pow(float[] x, int xp, float[] o, int op, int n, double a) {
+        // log and exp run through method handles, compiled on their own: inlined here, they took
+        // C2 past its node-count cutoff, which left exp's vector helper out of line (boxed
+        // vectors, ~8.6 ns per element).
+        int block = Math.min(n, 512);
+        double[] in = new double[block];
+        double[] w = new double[block];
+        DoubleVector av = DoubleVector.broadcast(D, a);
+        for (int s = 0; s < n; s += block) {
+            int m = Math.min(block, n - s);
+            for (int i = 0; i < m; i += H) wide(x, xp + s + i).intoArray(in, i);
+            try {
+                POW_PASSES[0].invokeExact(in, 0, w, 0, m, false);
+                for (int i = 0; i < m; i += H) DoubleVector.fromArray(D, w, i).mul(av).intoArray(w, i);
+                POW_PASSES[1].invokeExact(w, 0, w, 0, m);
+            } catch (Throwable e) {
+                throw SigmoidLoops.unchecked(e);
+            }
+            for (int i = 0; i < m; i += H) narrow(DoubleVector.fromArray(D, w, i), o, op + s + i);
+            for (int i = 0; i < m; i++) {
+                double v = in[i];
+                if (!(v > 0 && v < Double.POSITIVE_INFINITY)) o[op + s + i] = (float) Math.pow(v, a);
+            }
+        }
+        return n;
+    }
+
+    /** {@link DoubleLog#log} and {@link DoublePoly#exp} over arrays, called so the JIT cannot inline them. */
+    private static final MethodHandle[] POW_PASSES = {
+        handle(DoubleLog.class, "log", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
+                int.class, boolean.class)),
+        handle(DoublePoly.class, "exp", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
+                int.class)),
+    };
+
+    private static MethodHandle handle(Class<?> owner, String name, MethodType type) {
+        try {
+            return MethodHandles.lookup().findStatic(owner, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no loop " + owner.getSimpleName() + "." + name, e);
+        }
     }
 
     // FreeBSD's k_tanf.c coefficients (tan r/r − 1 in powers of r² on [−π/4, π/4]).

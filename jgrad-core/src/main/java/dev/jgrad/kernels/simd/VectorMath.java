@@ -119,11 +119,12 @@ final class VectorMath {
 
     /**
      * Kinds whose vector form may differ from the scalar definition by an ulp or two (polynomials,
-     * library vector transcendentals, and forms built from them); every other kind is bit-exact.
+     * library vector transcendentals, and forms built from them; float32 xᵃ); every other kind is
+     * bit-exact.
      */
     static boolean approximate(dev.jgrad.kernels.UnaryFn.Kind kind) {
         return switch (kind) {
-            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, SOFTPLUS, SILU, GELU -> true;
+            case EXP, EXPM1, LOG, LOG1P, SIN, COS, TAN, TANH, SIGMOID, SOFTPLUS, SILU, GELU, POW_SCALAR -> true;
             default -> false;
         };
     }
