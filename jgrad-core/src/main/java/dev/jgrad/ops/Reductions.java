@@ -153,21 +153,17 @@ public final class Reductions {
         boolean[] mask = reductionMask("norm", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
-        NDArray fast = sumOfSquaresNorm(value(x), mask);
-        if (fast != null) {
-            NDArray value = fast.to(x.dtype()).reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
-            return Autograd.record("norm", value, new Tensor[] {x},
-                    (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
-                    (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(divOrZero(x, y.reshape(kept)))});
+        NDArray norms = sumOfSquaresNorm(value(x), mask);
+        if (norms == null) {
+            NDArray x64 = value(x).to(DType.FLOAT64);
+            NDArray largest = Values.reduce(Kernels.Reduction.MAX, Values.map(Math::abs, x64), mask, true);
+            // Scale 1 where the largest is 0 or not finite: nothing to rescale, and inf/NaN must pass through.
+            NDArray scale = Values.map(v -> v > 0 && Double.isFinite(v) ? v : 1.0, largest);
+            NDArray squares = Values.zip("norm", (v, c) -> (v / c) * (v / c), x64, scale);
+            NDArray sums = Values.reduce(Kernels.Reduction.SUM, squares, mask, true);
+            norms = Values.zip("norm", (v, c) -> Math.sqrt(v) * c, sums, scale);
         }
-        NDArray x64 = value(x).to(DType.FLOAT64);
-        NDArray largest = Values.reduce(Kernels.Reduction.MAX, Values.map(Math::abs, x64), mask, true);
-        // Scale 1 where the largest is 0 or not finite: nothing to rescale, and inf/NaN must pass through.
-        NDArray scale = Values.map(v -> v > 0 && Double.isFinite(v) ? v : 1.0, largest);
-        NDArray squares = Values.zip("norm", (v, c) -> (v / c) * (v / c), x64, scale);
-        NDArray sums = Values.reduce(Kernels.Reduction.SUM, squares, mask, true);
-        NDArray norms = Values.zip("norm", (v, c) -> Math.sqrt(v) * c, sums, scale).to(x.dtype());
-        NDArray value = norms.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
+        NDArray value = norms.to(x.dtype()).reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
         Tensor[] inputs = {x};
         return Autograd.record("norm", value, inputs,
                 (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
