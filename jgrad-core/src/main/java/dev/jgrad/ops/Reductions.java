@@ -3,7 +3,6 @@ package dev.jgrad.ops;
 import dev.jgrad.DType;
 import dev.jgrad.Tensor;
 import dev.jgrad.autograd.Autograd;
-import dev.jgrad.kernels.BinaryFn;
 import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.UnaryFn;
 import dev.jgrad.tensor.Layout;
