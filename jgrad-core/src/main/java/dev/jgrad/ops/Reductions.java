@@ -116,7 +116,7 @@ public final class Reductions {
         boolean[] mask = reductionMask("logsumexp", axes, s);
         int[] kept = Shapes.reducedShape(s, mask, true);
         int[] sumAxes = axesArg(axes);
-        // Computed in double (one kernel pass per slice); the result is rounded to the input dtype once.
+        // One kernel pass per slice, in double (float lanes along float32 rows: within 3 ulp of max(|value|, 1)).
         NDArray lse = Softmaxes.value(Kernels.Softmax.LOG_SUM_EXP, value(x), mask);
         NDArray value = lse.reshape(keepDims ? kept : Shapes.reducedShape(s, mask, false));
         Tensor[] inputs = {x};
