@@ -116,7 +116,7 @@ final class FloatWideLanes {
                 for (int i = 0; i < m; i += H) DoubleVector.fromArray(D, w, i).mul(av).intoArray(w, i);
                 POW_PASSES[1].invokeExact(w, 0, w, 0, m);
             } catch (Throwable e) {
-                throw SigmoidLoops.unchecked(e);
+                throw LoopHandles.unchecked(e);
             }
             for (int i = 0; i < m; i += H) narrow(DoubleVector.fromArray(D, w, i), o, op + s + i);
             for (int i = 0; i < m; i++) {
@@ -129,19 +129,11 @@ final class FloatWideLanes {
 
     /** {@link DoubleLog#log} and {@link DoublePoly#exp} over arrays, called so the JIT cannot inline them. */
     private static final MethodHandle[] POW_PASSES = {
-        handle(DoubleLog.class, "log", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
+        LoopHandles.handle(MethodHandles.lookup(), DoubleLog.class, "log", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
                 int.class, boolean.class)),
-        handle(DoublePoly.class, "exp", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
+        LoopHandles.handle(MethodHandles.lookup(), DoublePoly.class, "exp", MethodType.methodType(void.class, double[].class, int.class, double[].class, int.class,
                 int.class)),
     };
-
-    private static MethodHandle handle(Class<?> owner, String name, MethodType type) {
-        try {
-            return MethodHandles.lookup().findStatic(owner, name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no loop " + owner.getSimpleName() + "." + name, e);
-        }
-    }
 
     // FreeBSD's k_tanf.c coefficients (tan r/r − 1 in powers of r² on [−π/4, π/4]).
     private static final DoubleVector TF0 = DoubleVector.broadcast(D, 0x15554d3418c99fp-54);

@@ -11,7 +11,7 @@ import java.lang.invoke.MethodHandles;
 
 /**
  * The σ-based element functions (σ, softplus, SiLU, GELU) over one contiguous row piece, each loop
- * compiled on its own ({@link SigmoidLoops}). float64 in double lanes. float32 σ, SiLU and softplus
+ * compiled on its own ({@link LoopHandles}). float64 in double lanes. float32 σ, SiLU and softplus
  * in float lanes ({@link FloatPoly#expOfMinusAbs}, {@link FloatLog} for softplus's ln(1 + e)):
  * within 2–3 float ulp of the double definition rounded once, as PyTorch's float kernels; float32
  * GELU widened, computed in double lanes and rounded once (its argument x·(a + b·x²) rounded to
@@ -45,7 +45,7 @@ final class SigmoidMaps {
         try {
             return (int) LOOPS[at].invokeExact(x, xp, o, op, n);
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -61,7 +61,7 @@ final class SigmoidMaps {
         try {
             return (int) LOOPS[NAMES.length + at].invokeExact(x, xp, o, op, n);
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -76,8 +76,8 @@ final class SigmoidMaps {
     }
 
     private static final String[] NAMES = {"sigmoid", "softplus", "silu", "gelu"};
-    private static final MethodHandle[] LOOPS = SigmoidLoops.handles(MethodHandles.lookup(), NAMES,
-            SigmoidLoops.mapType(double[].class), SigmoidLoops.mapType(float[].class));
+    private static final MethodHandle[] LOOPS = LoopHandles.handles(MethodHandles.lookup(), NAMES,
+            LoopHandles.mapType(double[].class), LoopHandles.mapType(float[].class));
 
     // The range test comes first in each loop: the JIT inlines in order, so a size cutoff cannot
     // leave it out of line (a vector argument of an out-of-line call is boxed).

@@ -63,7 +63,7 @@ final class SigmoidZips {
                 System.arraycopy(to, 0, o, op + head, len - head);
             }
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
         return len;
     }
@@ -94,14 +94,14 @@ final class SigmoidZips {
                 System.arraycopy(to, 0, o, op + head, len - head);
             }
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
         return len;
     }
 
-    /** The loops, called through method handles the JIT cannot inline: see {@link SigmoidLoops}. */
-    private static final MethodHandle[] LOOPS = SigmoidLoops.handles(MethodHandles.lookup(),
-            new String[] {"softplus", "silu", "gelu"}, SigmoidLoops.zipType(double[].class), SigmoidLoops.zipType(float[].class));
+    /** The loops, called through method handles the JIT cannot inline: see {@link LoopHandles}. */
+    private static final MethodHandle[] LOOPS = LoopHandles.handles(MethodHandles.lookup(),
+            new String[] {"softplus", "silu", "gelu"}, LoopHandles.zipType(double[].class), LoopHandles.zipType(float[].class));
 
     // Each loop makes its operands' broadcasts itself: see DoubleZips.broadcast.
 

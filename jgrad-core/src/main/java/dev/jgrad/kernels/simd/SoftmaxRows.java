@@ -14,7 +14,7 @@ import java.lang.invoke.MethodType;
  * The row form of {@link SoftmaxLoops} (slices along a contiguous last axis): for a run of rows,
  * one pass for the maxima, one for Σ exp(x − shift) (storing the exps for softmax), and one that
  * scales them (softmax) or writes (x − shift) − log s (log-softmax). Each pass is a loop compiled
- * on its own, called through a method handle ({@link SigmoidLoops}): compiled as one method, the
+ * on its own, called through a method handle ({@link LoopHandles}): compiled as one method, the
  * passes ran out of C2's inlining budget and boxed vectors (float32 log-softmax ~4.6 ns per
  * element instead of ~0.5). float64 in double lanes; float32 in float lanes: exp(x − shift) as
  * e^{−|d|} ({@link FloatPoly#expOfMinusAbs}) of the rounded difference d times 1 + its rounding
@@ -50,11 +50,7 @@ final class SoftmaxRows {
     };
 
     private static MethodHandle pass(String name, MethodType type) {
-        try {
-            return MethodHandles.lookup().findStatic(SoftmaxRows.class, name, type);
-        } catch (ReflectiveOperationException e) {
-            throw new IllegalStateException("no softmax pass " + name + type, e);
-        }
+        return LoopHandles.handle(MethodHandles.lookup(), SoftmaxRows.class, name, type);
     }
 
     /** Rows r &lt; rows of x from xo (length len each) into out from oo; LOG_SUM_EXP into lse[r]. */
@@ -72,7 +68,7 @@ final class SoftmaxRows {
                 case LOG_SOFTMAX -> PASSES[3].invokeExact(x, xo, out, oo, len, rows, shift, s);
             }
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 
@@ -91,7 +87,7 @@ final class SoftmaxRows {
                 case LOG_SOFTMAX -> PASSES[7].invokeExact(x, xo, out, oo, len, rows, shift, s);
             }
         } catch (Throwable e) {
-            throw SigmoidLoops.unchecked(e);
+            throw LoopHandles.unchecked(e);
         }
     }
 

@@ -5,17 +5,18 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.MethodType;
 
 /**
- * Calls into the σ-based loops through method handles the JIT cannot inline. A loop of σ's vector
+ * Calls into vector loops through method handles the JIT cannot inline. A loop of σ's vector
  * form is large once compiled; a dispatcher (a switch over functions) that inlines two of them —
  * as C2 does when a workload makes two hot, SiLU's forward and its reverse rule's σ, say — runs
  * out of its inlining budget inside the second, leaves a vector helper out of line and boxes
  * every vector it passes: measured 3–4× slower in steady state than the same loop compiled on its
- * own (float32 SiLU's backward went from ~2.5 to ~9 ns per element after about a second). A
- * method handle read from an array is not a constant to the JIT, so each loop is compiled alone;
- * the call costs a few nanoseconds per row piece.
+ * own (float32 SiLU's backward went from ~2.5 to ~9 ns per element after about a second). The
+ * same held for the softmax passes ({@link SoftmaxRows}) and float32 pow's log and exp
+ * ({@link FloatWideLanes#pow}). A method handle read from an array is not a constant to the JIT,
+ * so each loop is compiled alone; the call costs a few nanoseconds per row piece.
  */
-final class SigmoidLoops {
-    private SigmoidLoops() {
+final class LoopHandles {
+    private LoopHandles() {
     }
 
     /**
@@ -26,14 +27,19 @@ final class SigmoidLoops {
         MethodHandle[] out = new MethodHandle[names.length * types.length];
         for (int t = 0; t < types.length; t++) {
             for (int i = 0; i < names.length; i++) {
-                try {
-                    out[t * names.length + i] = lookup.findStatic(lookup.lookupClass(), names[i], types[t]);
-                } catch (ReflectiveOperationException e) {
-                    throw new IllegalStateException("no σ loop " + names[i] + types[t], e);
-                }
+                out[t * names.length + i] = handle(lookup, lookup.lookupClass(), names[i], types[t]);
             }
         }
         return out;
+    }
+
+    /** The static method {@code name} of {@code owner}, found with the caller's {@code lookup}. */
+    static MethodHandle handle(MethodHandles.Lookup lookup, Class<?> owner, String name, MethodType type) {
+        try {
+            return lookup.findStatic(owner, name, type);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("no loop " + owner.getSimpleName() + "." + name + type, e);
+        }
     }
 
     /** {@code (x[], xp, o[], op, n) → done} over arrays of {@code array}: a map loop. */
