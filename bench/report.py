@@ -33,6 +33,8 @@ JMH_WORKLOADS = {
     "HvpBench.jgrad": ("hvp", "jgrad"),
     "ActivationBench.jgradForward": ("act_fwd", "jgrad"),
     "ActivationBench.jgradForwardBackward": ("act_fwdbwd", "jgrad"),
+    "OpsBench.jgradForward": ("ops_fwd", "jgrad"),
+    "OpsBench.jgradForwardBackward": ("ops_fwdbwd", "jgrad"),
     "Matmul1ThreadBench.jgrad": ("matmul", "jgrad"),
     "Matmul1ThreadBench.djl": ("matmul", "djl"),
     "Matmul2ThreadsBench.jgrad": ("matmul", "jgrad"),
@@ -44,7 +46,7 @@ def key(workload, params):
     """Identity of one measurement, whichever side produced it: workload plus dtype (and n and
     threads for matmul), values as strings."""
     names = ("n", "dtype", "threads") if workload == "matmul" else (
-        ("op", "dtype") if workload.startswith("act_") else ("dtype",))
+        ("op", "dtype") if workload.startswith("act_") else (("op",) if workload.startswith("ops_") else ("dtype",)))
     return workload, tuple((k, str(params[k])) for k in names if k in params)
 
 
@@ -171,6 +173,14 @@ def rows(times):
             jg = times.get(k, {}).get("jgrad")
             peer, pt = best(k, ["torch"])
             out.append((f"{op} 1M f32 {what} (info)", fmt_time(jg, False),
+                        f"{fmt_time(pt, False)} ({label(peer)})" if pt else "—",
+                        pt / jg if jg and pt else None, "(no target)", None))
+    for op in ("softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow"):
+        for workload, what in (("ops_fwd", "forward"), ("ops_fwdbwd", "forward+backward")):
+            k = key(workload, {"op": op})
+            jg = times.get(k, {}).get("jgrad")
+            peer, pt = best(k, ["torch"])
+            out.append((f"{op} 1024×1024 f32 {what} (info)", fmt_time(jg, False),
                         f"{fmt_time(pt, False)} ({label(peer)})" if pt else "—",
                         pt / jg if jg and pt else None, "(no target)", None))
     return out

@@ -133,6 +133,40 @@ def bench_activations(timer):
         emit("act_fwdbwd", "torch", params, timer.median_ns(forward_backward))
 
 
+OPS_N = 1024
+OPS = {
+    "softmax": lambda v: v.softmax(1),
+    "logSoftmax": lambda v: v.log_softmax(1),
+    "logsumexp": lambda v: v.logsumexp(1),
+    "norm": lambda v: v.norm(),
+    "transposeCopy": lambda v: v.t().contiguous(),
+    "pow": lambda v: v.pow(2.5),
+}
+
+
+def bench_ops(timer):
+    """OpsBench's counterparts: a 1024 x 1024 float32 tensor uniform in [-4, 4] (|x| for pow);
+    forward under no-grad, forward+backward from a fresh leaf with a seed of ones expanded to y's
+    shape."""
+    base = torch.tensor(np.random.default_rng(7).uniform(-4, 4, (OPS_N, OPS_N)), dtype=torch.float32)
+    for op, f in OPS.items():
+        params = {"op": op, "dtype": "float32"}
+        x = base.abs() if op == "pow" else base
+
+        def forward():
+            with torch.no_grad():
+                return f(x)
+
+        def forward_backward():
+            leaf = x.detach().requires_grad_()
+            y = f(leaf)
+            y.backward(torch.ones((), dtype=y.dtype).expand_as(y))
+            return leaf.grad
+
+        emit("ops_fwd", "torch", params, timer.median_ns(forward))
+        emit("ops_fwdbwd", "torch", params, timer.median_ns(forward_backward))
+
+
 def small_chain(h, c, d, m):
     for i in range(SMALL_OPS):
         r = i % 3
@@ -248,6 +282,7 @@ def main():
         bench_mlp(timer)
         bench_hvp(timer)
         bench_activations(timer)
+        bench_ops(timer)
     return 0
 
 
