@@ -311,9 +311,13 @@ public final class Tensor {
         return meta.grad();
     }
 
-    /** Resets the accumulated gradient to zeros. */
+    /**
+     * Resets the accumulated gradient to zeros: {@link #grad()} reads zeros until the next backward
+     * pass, which then stores its gradient instead of adding it to zeros (as PyTorch's
+     * {@code zero_grad()} with {@code set_to_none}: no pass over the parameter's elements).
+     */
     public void zeroGrad() {
-        meta.setGrad(meta.requiresGrad() ? zerosLike(this) : null);
+        meta.setGrad(null);
     }
 
     /** True for tensors not produced by a recorded op. */

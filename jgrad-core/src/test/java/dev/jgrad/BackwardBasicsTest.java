@@ -26,6 +26,25 @@ class BackwardBasicsTest {
     }
 
     @Test
+    void zeroGradReadsZerosAndTheNextBackwardStoresItsGradient() {
+        Tensor x = Tensor.of(new double[] {1, -2, 3}, 3).requiresGrad(true);
+        x.mul(2).backward();
+        x.zeroGrad();
+        assertArrayEquals(new double[] {0, 0, 0}, x.grad().toDoubleArray());
+        x.zeroGrad();
+        // The gradient itself, not zeros plus it: −0 stays −0 (0 + −0 would be +0).
+        x.mul(-0.0).backward();
+        double[] g = x.grad().toDoubleArray();
+        for (double v : g) {
+            assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(v));
+        }
+        // Later passes still accumulate.
+        x.mul(3).backward();
+        x.mul(4).backward();
+        assertArrayEquals(new double[] {7, 7, 7}, x.grad().toDoubleArray());
+    }
+
+    @Test
     void gradOfGradThroughCreateGraph() {
         Tensor z = Tensor.scalar(0.7).requiresGrad(true);
         z.sin().mul(z).backward(null, false, true);

@@ -166,7 +166,8 @@ public final class Reductions {
         Tensor[] inputs = {x};
         return Autograd.record("norm", value, inputs,
                 (y, t) -> divOrZero(x.mul(t[0]).sum(sumAxes, keepDims), y),
-                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(divOrZero(x, y.reshape(kept)))});
+                // x·(g/‖x‖) with the factor formed per slice first: one pass over x instead of three.
+                (y, g) -> new Tensor[] {x.mul(divOrZero(g.reshape(kept), y.reshape(kept)))});
     }
 
     /**
