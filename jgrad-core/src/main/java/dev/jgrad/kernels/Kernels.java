@@ -248,4 +248,35 @@ public interface Kernels {
             }
         }
     }
+
+    /**
+     * The reverse rule of softmax or logSoftmax ({@code mode}) along the middle axis of contiguous
+     * {@code y} (the op's output) seen as [outer, len, inner] from {@code yOff}, for the cotangent g
+     * read at {@code gOff + gStep·i} (i the element's index in that order: {@code gStep} 1 for a
+     * contiguous g, 0 for one value everywhere, backward()'s seed of ones). Per slice, in float64
+     * whatever the dtype, rounded once on the store into {@code out} ([outer, len, inner]):
+     * SOFTMAX s = Σ g·y, out = y·(g − s); LOG_SOFTMAX s = Σ g, out = g − exp(y)·s. Softmax's
+     * Jacobian is symmetric, so SOFTMAX with a tangent for g is also its forward rule. The SIMD form
+     * may sum in another order and take exp within an ulp of Math.exp.
+     */
+    default void softmaxBackward(Softmax mode, Storage y, int yOff, Storage g, int gOff, int gStep, Storage out,
+                                 int outer, int len, int inner) {
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int at = o * len * inner + j;
+                double s = 0;
+                for (int k = 0; k < len; k++) {
+                    int i = at + k * inner;
+                    double gi = g.get(gOff + gStep * i);
+                    s += mode == Softmax.SOFTMAX ? gi * y.get(yOff + i) : gi;
+                }
+                for (int k = 0; k < len; k++) {
+                    int i = at + k * inner;
+                    double yi = y.get(yOff + i);
+                    double gi = g.get(gOff + gStep * i);
+                    out.set(i, mode == Softmax.SOFTMAX ? yi * (gi - s) : gi - Math.exp(yi) * s);
+                }
+            }
+        }
+    }
 }

@@ -17,20 +17,26 @@ public final class Losses {
      * exp(x − logsumexp(x)) along {@code axis}: entries in [0, 1] summing to 1 along the axis,
      * computed in one kernel pass per slice ({@link Kernels#softmax}: double, or float lanes along
      * float32 rows, within 3 ulp). VJP y·(g − Σ g·y), JVP
-     * y·(ẋ − Σ ẋ·y), sums along the axis.
+     * y·(ẋ − Σ ẋ·y), sums along the axis: first-order rules in one kernel call (two passes over
+     * each slice, {@link Kernels#softmaxBackward}), the tensor rules when they must be differentiable.
      */
     public static Tensor softmax(Tensor x, int axis) {
         int d = Shapes.axis("softmax", axis, x.shape());
         boolean[] mask = Reductions.reductionMask("softmax", new int[] {d}, x.shape());
         int[] ax = {d};
         return Autograd.record("softmax", Softmaxes.value(Kernels.Softmax.SOFTMAX, value(x), mask), new Tensor[] {x},
-                (y, t) -> y.mul(t[0].sub(t[0].mul(y).sum(ax, true))),
-                (y, g) -> new Tensor[] {y.mul(g.sub(g.mul(y).sum(ax, true)))});
+                (y, t) -> fused(y, t[0], true)
+                        ? Autograd.constant(Softmaxes.backward(Kernels.Softmax.SOFTMAX, value(y), value(t[0]), d))
+                        : y.mul(t[0].sub(t[0].mul(y).sum(ax, true))),
+                (y, g) -> new Tensor[] {fused(y, g, false)
+                        ? Autograd.constant(Softmaxes.backward(Kernels.Softmax.SOFTMAX, value(y), value(g), d))
+                        : y.mul(g.sub(g.mul(y).sum(ax, true)))});
     }
 
     /**
      * x − logsumexp(x) along {@code axis}, without forming the (possibly underflowing) softmax;
-     * computed as {@link #softmax}. VJP g − exp(y)·Σ g, JVP ẋ − Σ exp(y)·ẋ.
+     * computed as {@link #softmax}. VJP g − exp(y)·Σ g (first order in one kernel call, as softmax's),
+     * JVP ẋ − Σ exp(y)·ẋ.
      */
     public static Tensor logSoftmax(Tensor x, int axis) {
         int d = Shapes.axis("logSoftmax", axis, x.shape());
@@ -38,7 +44,20 @@ public final class Losses {
         int[] ax = {d};
         return Autograd.record("logSoftmax", Softmaxes.value(Kernels.Softmax.LOG_SOFTMAX, value(x), mask), new Tensor[] {x},
                 (y, t) -> t[0].sub(y.exp().mul(t[0]).sum(ax, true)),
-                (y, g) -> new Tensor[] {g.sub(y.exp().mul(g.sum(ax, true)))});
+                (y, g) -> new Tensor[] {fused(y, g, false)
+                        ? Autograd.constant(Softmaxes.backward(Kernels.Softmax.LOG_SOFTMAX, value(y), value(g), d))
+                        : g.sub(y.exp().mul(g.sum(ax, true)))});
+    }
+
+    /**
+     * Whether a softmax-family rule may run as one kernel ({@link Softmaxes#backward}) on raw
+     * values: same dtype and shape, and nothing could differentiate the rule's own computation
+     * (a forward rule: {@link Autograd#inertForTangent}; a reverse rule:
+     * {@link Autograd#plainValues}). Otherwise the tensor rule keeps higher orders working.
+     */
+    private static boolean fused(Tensor y, Tensor v, boolean tangent) {
+        return y.dtype() == v.dtype() && java.util.Arrays.equals(y.shape(), v.shape())
+                && (tangent ? Autograd.inertForTangent(y, v) : Autograd.plainValues(y, v));
     }
 
     /**

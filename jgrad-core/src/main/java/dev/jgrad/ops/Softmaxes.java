@@ -77,6 +77,34 @@ final class Softmaxes {
         return new NDArray(out, Layout.contiguous(shape));
     }
 
+    /**
+     * Softmax's or logSoftmax's reverse rule along {@code axis} in one kernel call
+     * ({@link Kernels#softmaxBackward}): y the op's output, g a cotangent of y's shape and dtype
+     * (for SOFTMAX also a tangent: the same formula is its forward rule). A g with every stride 0
+     * (backward()'s seed of ones, a sum's broadcast) is read as one value; any other layout is
+     * made contiguous first.
+     */
+    static NDArray backward(Kernels.Softmax mode, NDArray y, NDArray g, int axis) {
+        int[] s = y.shapeRef();
+        Storage out = Storage.allocate(y.dtype(), Shapes.numel(s));
+        NDArray result = new NDArray(out, Layout.contiguous(s.clone()));
+        if (out.length() == 0) {
+            return result;
+        }
+        NDArray yc = y.contiguous();
+        boolean constant = true;
+        for (int stride : g.layout().strides()) {
+            constant &= stride == 0;
+        }
+        NDArray gc = constant ? g : g.contiguous();
+        int outer = Shapes.numel(java.util.Arrays.copyOfRange(s, 0, axis));
+        int inner = Shapes.numel(java.util.Arrays.copyOfRange(s, axis + 1, s.length));
+        int len = s[axis];
+        Values.kernels().softmaxBackward(mode, yc.storage(), yc.layout().offset(), gc.storage(), gc.layout().offset(),
+                constant ? 0 : 1, out, outer, len, inner);
+        return result;
+    }
+
     private static int countTrue(boolean[] mask) {
         int n = 0;
         for (boolean b : mask) {

@@ -273,6 +273,17 @@ public final class SimdKernels implements Kernels {
         }
     }
 
+    /** Two passes per row or column block in double lanes, shared among threads ({@link SoftmaxBackward}). */
+    @Override
+    public void softmaxBackward(Softmax mode, Storage y, int yOff, Storage g, int gOff, int gStep, Storage out,
+                                int outer, int len, int inner) {
+        if (y.dtype() == g.dtype() && y.dtype() == out.dtype()) {
+            SoftmaxBackward.run(mode, array(y), yOff, array(g), gOff, gStep, array(out), outer, len, inner);
+        } else {
+            Kernels.super.softmaxBackward(mode, y, yOff, g, gOff, gStep, out, outer, len, inner);
+        }
+    }
+
     @Override
     public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
         scalar.argReduce(max, x, lx, axis, out);
