@@ -29,6 +29,7 @@ class BroadcastReductionTest {
                     for (boolean keep : new boolean[] {false, true}) {
                         String what = dt + " " + java.util.Arrays.toString(axes) + " keepDims " + keep;
                         close(c.sum(axes, keep), v.sum(axes, keep), dt, "sum " + what);
+                        close(c.norm(axes, keep), v.norm(axes, keep), dt, "norm " + what);
                         assertArrayEquals(c.max(axes, keep).toDoubleArray(), v.max(axes, keep).toDoubleArray(), "max " + what);
                         assertArrayEquals(c.min(axes, keep).toDoubleArray(), v.min(axes, keep).toDoubleArray(), "min " + what);
                         assertArrayEquals(c.sum(axes, keep).shape(), v.sum(axes, keep).shape(), "shape " + what);

@@ -411,7 +411,11 @@ class ReductionsTest {
         }
         assertEquals(5e30, Tensor.of(3e30, 4e30).to(DType.FLOAT32).norm().item(), 1e24);
         assertEquals(5e-30, Tensor.of(3e-30, 4e-30).to(DType.FLOAT32).norm().item(), 1e-36);
-        // The float32 fast path (squares in float, summed in double) within 2 ulp of the float64 norm.
+        // A float32 sum of squares that would be subnormal (2.5e-41) or overflow as a float (2.5e75)
+        // takes the rescaled path: full precision.
+        assertEquals(5e-21f, Tensor.of(3e-21, 4e-21).to(DType.FLOAT32).norm().item(), 2 * Math.ulp(5e-21f));
+        assertEquals(5e37f, Tensor.of(3e37, 4e37).to(DType.FLOAT32).norm().item(), 2 * Math.ulp(5e37f));
+        // The float32 fast path (squares and sum in double, the sum stored as float) within 2 ulp of the float64 norm.
         Tensor r = Tensor.randn(9L, 3, 1000).to(DType.FLOAT32);
         double[] f = r.norm(new int[] {1}, false).toDoubleArray();
         double[] d = r.to(DType.FLOAT64).norm(new int[] {1}, false).toDoubleArray();

@@ -200,8 +200,8 @@ public interface Kernels {
         }
     }
 
-    /** The reductions {@link #reduce} knows. */
-    enum Reduction { SUM, MAX, MIN }
+    /** The reductions {@link #reduce} knows: SUM_OF_SQUARES is Σ x², each square taken in double. */
+    enum Reduction { SUM, MAX, MIN, SUM_OF_SQUARES }
 
     /** What {@link #softmax} writes: log Σ exp per slice, or per element exp(x − lse) or x − lse. */
     enum Softmax { LOG_SUM_EXP, SOFTMAX, LOG_SOFTMAX }

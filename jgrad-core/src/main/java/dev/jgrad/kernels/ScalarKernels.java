@@ -212,7 +212,7 @@ public final class ScalarKernels implements Kernels {
     @Override
     public void reduce(Reduction kind, Storage x, Layout lx, boolean[] axes, Storage out) {
         double init = switch (kind) {
-            case SUM -> 0.0;
+            case SUM, SUM_OF_SQUARES -> 0.0;
             case MAX -> Double.NEGATIVE_INFINITY;
             case MIN -> Double.POSITIVE_INFINITY;
         };
@@ -242,6 +242,12 @@ public final class ScalarKernels implements Kernels {
                     case SUM -> {
                         for (int j = 0; j < inner; j++, px += sx, po += so) {
                             acc[po] += x.get(px);
+                        }
+                    }
+                    case SUM_OF_SQUARES -> {
+                        for (int j = 0; j < inner; j++, px += sx, po += so) {
+                            double v = x.get(px);
+                            acc[po] += v * v;
                         }
                     }
                     case MAX -> {

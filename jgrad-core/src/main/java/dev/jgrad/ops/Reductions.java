@@ -171,16 +171,27 @@ public final class Reductions {
     }
 
     /**
-     * √Σx² over the axes in vector kernels (square in x's dtype, sum accumulated in double, square
-     * root; float32 within ~2 ulp of the rescaled result), or null when a slice's sum of squares
-     * overflowed, is NaN, or is small enough that squares may have underflowed to matter (below
-     * 2⁻⁹⁶⁰, float32 2⁻⁶⁰; 0 included): those take the rescaled path, which divides by the
-     * largest |x| first.
+     * √Σx² over the axes in one reduction pass (Kernels.Reduction.SUM_OF_SQUARES: each square and
+     * the sum in double, the sum stored in x's dtype, then the square root), or null when a slice's
+     * sum of squares overflowed, is NaN, or is small enough to have lost digits (float64: below
+     * 2⁻⁹⁶⁰, where squares may have underflowed; float32: below the smallest normal float; 0
+     * included): those take the rescaled path, which divides by the largest |x| first.
      */
     private static NDArray sumOfSquaresNorm(NDArray x, boolean[] mask) {
-        NDArray sums = Values.reduce(Kernels.Reduction.SUM, Values.map(UnaryFn.of(UnaryFn.Kind.SQUARE), x), mask, true);
+        // The SIMD reduction reads contiguous data: a permuted or sliced view is copied once rather
+        // than walked per element; a broadcast is left for the reduction to fold (no copies made).
+        NDArray c = x;
+        if (!x.isDeferred() && !x.isContiguous()) {
+            boolean broadcast = false;
+            for (int stride : x.layout().strides()) {
+                broadcast |= stride == 0;
+            }
+            c = broadcast ? x : x.contiguous();
+        }
+        NDArray sums = Values.reduce(Kernels.Reduction.SUM_OF_SQUARES, c, mask, true);
         boolean f32 = x.dtype() == DType.FLOAT32;
-        double lo = f32 ? 0x1p-60 : 0x1p-960;
+        // float32 sums are stored as floats: they must be normal floats to keep their digits.
+        double lo = f32 ? Float.MIN_NORMAL : 0x1p-960;
         double hi = f32 ? Float.MAX_VALUE : Double.MAX_VALUE;
         Storage st = sums.storage();
         for (int i = 0; i < st.length(); i++) {

@@ -133,7 +133,7 @@ final class Values {
     /**
      * A reduction over axes along which x is a broadcast (stride 0, size &gt; 1), or null when there
      * is none: every value repeats along them, so max and min reduce the view with those axes cut
-     * to size 1, and a sum multiplies that by their sizes (the exact sum of the copies, rounded
+     * to size 1, and a sum (of the values or their squares) multiplies that by their sizes (the exact sum of the copies, rounded
      * once). Reverse passes meet this whenever a broadcast gradient (backward()'s seed of ones, the
      * gradient of a sum) reaches a rule that sums it: summed element by element through the strided
      * walk, a 1024 × 1024 float32 broadcast took ~3.6 ms.
@@ -152,7 +152,7 @@ final class Values {
             return null;
         }
         NDArray cut = reduce(kind, new NDArray(x.storage(), new Layout(shape, l.strides(), l.offset())), axes, true);
-        if (kind == Kernels.Reduction.SUM) {
+        if (kind == Kernels.Reduction.SUM || kind == Kernels.Reduction.SUM_OF_SQUARES) {
             cut = map(UnaryFn.of(UnaryFn.Kind.MUL_SCALAR, copies), cut);
         }
         int[] outShape = Shapes.reducedShape(x.shapeRef(), axes, keepDims);

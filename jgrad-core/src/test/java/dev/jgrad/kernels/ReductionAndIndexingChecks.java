@@ -78,7 +78,7 @@ final class ReductionAndIndexingChecks {
         }
     }
 
-    /** SUM, MAX and MIN of {@code x} over {@code axes} against one naive pass. */
+    /** SUM, MAX, MIN and SUM_OF_SQUARES of {@code x} over {@code axes} against one naive pass. */
     private static void checkReduce(Kernels k, View x, boolean[] axes) {
         DType dt = x.storage().dtype();
         int[] kept = x.shape().clone();
@@ -87,6 +87,7 @@ final class ReductionAndIndexingChecks {
         }
         int m = Shapes.numel(kept);
         double[] sum = new double[m];
+        double[] squares = new double[m];
         double[] magnitude = new double[m];
         double[] max = new double[m];
         double[] min = new double[m];
@@ -100,6 +101,7 @@ final class ReductionAndIndexingChecks {
             }
             double v = x.at(i);
             sum[p] += v;
+            squares[p] += v * v;
             magnitude[p] += Math.abs(v);
             max[p] = Math.max(max[p], v);
             min[p] = Math.min(min[p], v);
@@ -113,6 +115,10 @@ final class ReductionAndIndexingChecks {
                 if (red == Kernels.Reduction.SUM) {
                     double expected = rounded(dt, sum[p]);
                     assertWithin(expected, out.get(p), sumTolerance(dt, expected, magnitude[p]), () -> what + " at " + at);
+                } else if (red == Kernels.Reduction.SUM_OF_SQUARES) {
+                    // Every term is ≥ 0: the sum is its own magnitude.
+                    double expected = rounded(dt, squares[p]);
+                    assertWithin(expected, out.get(p), sumTolerance(dt, expected, squares[p]), () -> what + " at " + at);
                 } else {
                     double expected = rounded(dt, red == Kernels.Reduction.MAX ? max[p] : min[p]);
                     // + 0.0 turns -0 into +0: which of two equal zeros wins depends on the visiting order.

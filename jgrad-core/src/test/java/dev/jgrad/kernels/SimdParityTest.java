@@ -197,9 +197,11 @@ class SimdParityTest {
             for (int p = 0; p < m; p++) {
                 int at = p;
                 String what = "reduce " + red + " " + Arrays.toString(axes) + " of " + x.label() + " at " + at;
-                if (red == Kernels.Reduction.SUM) {
+                if (red == Kernels.Reduction.SUM || red == Kernels.Reduction.SUM_OF_SQUARES) {
                     double e = want.get(p);
-                    double tol = 1e-12 * magnitude.get(p) + (dt == DType.FLOAT32 ? Math.ulp((float) e) : 0);
+                    // Squares are all ≥ 0: their sum is its own magnitude.
+                    double size = red == Kernels.Reduction.SUM ? magnitude.get(p) : Math.abs(e);
+                    double tol = 1e-12 * size + (dt == DType.FLOAT32 ? Math.ulp((float) e) : 0);
                     assertWithin(e, got.get(p), tol, () -> what);
                 } else {
                     // Which of two equal zeros wins depends on the visiting order.

@@ -115,26 +115,36 @@ final class DoubleLanes {
      * lanes added in index order (reduceLanes leaves the order of a floating-point sum open).
      */
     static double sum(double[] x, int p, int len) {
+        return sum(x, p, len, false);
+    }
+
+    /** Σ x[p, p + len), or Σ x² ({@code squares}: each square in double, one fma), in double. */
+    static double sum(double[] x, int p, int len, boolean squares) {
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;
         DoubleVector a3 = a0;
         int i = 0;
         for (int n = len - len % (4 * L); i < n; i += 4 * L) {
-            a0 = a0.add(at(x, p + i));
-            a1 = a1.add(at(x, p + i + L));
-            a2 = a2.add(at(x, p + i + 2 * L));
-            a3 = a3.add(at(x, p + i + 3 * L));
+            DoubleVector v0 = at(x, p + i);
+            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            DoubleVector v1 = at(x, p + i + L);
+            a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
+            DoubleVector v2 = at(x, p + i + 2 * L);
+            a2 = squares ? v2.fma(v2, a2) : a2.add(v2);
+            DoubleVector v3 = at(x, p + i + 3 * L);
+            a3 = squares ? v3.fma(v3, a3) : a3.add(v3);
         }
         for (int n = S.loopBound(len); i < n; i += L) {
-            a0 = a0.add(at(x, p + i));
+            DoubleVector v0 = at(x, p + i);
+            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
         }
         double s = 0;
         for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
             s += lane;
         }
         for (; i < len; i++) {
-            s += x[p + i];
+            s += squares ? (double) x[p + i] * x[p + i] : x[p + i];
         }
         return s;
     }
@@ -159,17 +169,17 @@ final class DoubleLanes {
         return r;
     }
 
-    /** acc[j] ⊕= x[p + j] for j in [from, to): ⊕ is +, max or min (NaN propagates). */
+    /** acc[j] ⊕= x[p + j] for j in [from, to): ⊕ is +, max, min or + of the square (kind: the Reduction's ordinal; NaN propagates). */
     static void accumulate(int kind, double[] x, int p, double[] acc, int from, int to) {
         int j = from;
         for (int n = from + S.loopBound(to - from); j < n; j += L) {
             DoubleVector s = at(acc, j);
             DoubleVector v = at(x, p + j);
-            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : s.min(v)).intoArray(acc, j);
+            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : kind == 2 ? s.min(v) : v.fma(v, s)).intoArray(acc, j);
         }
         for (; j < to; j++) {
             double v = x[p + j];
-            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
+            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : kind == 2 ? Math.min(acc[j], v) : acc[j] + v * v;
         }
     }
 

@@ -123,6 +123,11 @@ final class FloatLanes {
      * (reduceLanes leaves the order of a floating-point sum to the implementation).
      */
     static double sum(float[] x, int p, int len) {
+        return sum(x, p, len, false);
+    }
+
+    /** Σ x[p, p + len), or Σ x² ({@code squares}: each square in double, one fma), in double. */
+    static double sum(float[] x, int p, int len, boolean squares) {
         int h = FloatWideLanes.H;
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
@@ -130,20 +135,25 @@ final class FloatLanes {
         DoubleVector a3 = a0;
         int i = 0;
         for (int n = len - len % (4 * h); i < n; i += 4 * h) {
-            a0 = a0.add(FloatWideLanes.wide(x, p + i));
-            a1 = a1.add(FloatWideLanes.wide(x, p + i + h));
-            a2 = a2.add(FloatWideLanes.wide(x, p + i + 2 * h));
-            a3 = a3.add(FloatWideLanes.wide(x, p + i + 3 * h));
+            DoubleVector v0 = FloatWideLanes.wide(x, p + i);
+            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            DoubleVector v1 = FloatWideLanes.wide(x, p + i + h);
+            a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
+            DoubleVector v2 = FloatWideLanes.wide(x, p + i + 2 * h);
+            a2 = squares ? v2.fma(v2, a2) : a2.add(v2);
+            DoubleVector v3 = FloatWideLanes.wide(x, p + i + 3 * h);
+            a3 = squares ? v3.fma(v3, a3) : a3.add(v3);
         }
         for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += h) {
-            a0 = a0.add(FloatWideLanes.wide(x, p + i));
+            DoubleVector v0 = FloatWideLanes.wide(x, p + i);
+            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
         }
         double s = 0;
         for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
             s += lane;
         }
         for (; i < len; i++) {
-            s += x[p + i];
+            s += squares ? (double) x[p + i] * x[p + i] : x[p + i];
         }
         return s;
     }
@@ -168,17 +178,17 @@ final class FloatLanes {
         return r;
     }
 
-    /** acc[j] ⊕= x[p + j] for j in [from, to), in double: ⊕ is + (kind 0), max (1) or min (2). */
+    /** acc[j] ⊕= x[p + j] for j in [from, to), in double: ⊕ is + (kind 0), max (1), min (2) or + of the square (3). */
     static void accumulate(int kind, float[] x, int p, double[] acc, int from, int to) {
         int j = from;
         for (int n = from + FloatWideLanes.HALF.loopBound(to - from); j < n; j += FloatWideLanes.H) {
             DoubleVector s = DoubleVector.fromArray(D, acc, j);
             DoubleVector v = FloatWideLanes.wide(x, p + j);
-            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : s.min(v)).intoArray(acc, j);
+            (kind == 0 ? s.add(v) : kind == 1 ? s.max(v) : kind == 2 ? s.min(v) : v.fma(v, s)).intoArray(acc, j);
         }
         for (; j < to; j++) {
             double v = x[p + j];
-            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : Math.min(acc[j], v);
+            acc[j] = kind == 0 ? acc[j] + v : kind == 1 ? Math.max(acc[j], v) : kind == 2 ? Math.min(acc[j], v) : acc[j] + v * v;
         }
     }
 

@@ -8,10 +8,11 @@ import dev.jgrad.tensor.Storage;
 import java.util.Arrays;
 
 /**
- * SUM/MAX/MIN of a contiguous tensor whose reduced axes form one block: seen as
+ * SUM/MAX/MIN/SUM_OF_SQUARES of a contiguous tensor whose reduced axes form one block: seen as
  * [outer (kept), r (reduced), inner (kept)], each output is either a contiguous range reduced in
  * vector lanes (inner = 1) or the sum of r rows added vector-wise (inner &gt; 1). Sums accumulate
- * in double (float32 widened), as the scalar kernel does; max/min propagate NaN.
+ * in double (float32 widened; squares taken there, with one fma), as the scalar kernel does;
+ * max/min propagate NaN.
  */
 final class SimdReductions {
     private SimdReductions() {
@@ -45,7 +46,7 @@ final class SimdReductions {
         int r = (int) sizes[1];
         int inner = (int) sizes[2];
         int k = kind.ordinal();
-        double init = kind == Reduction.SUM ? 0.0 : kind == Reduction.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+        double init = kind == Reduction.MAX ? Double.NEGATIVE_INFINITY : kind == Reduction.MIN ? Double.POSITIVE_INFINITY : 0.0;
         int off = lx.offset();
         if (inner == 1) {
             if (outer == 1) {
@@ -94,16 +95,18 @@ final class SimdReductions {
         });
         double r = init;
         for (double v : partial) {
-            r = kind == Reduction.SUM ? r + v : kind == Reduction.MAX ? Math.max(r, v) : Math.min(r, v);
+            r = kind == Reduction.MAX ? Math.max(r, v) : kind == Reduction.MIN ? Math.min(r, v) : r + v;
         }
         return r;
     }
 
     private static double range(Reduction kind, Storage x, int p, int len, double init) {
+        boolean sum = kind == Reduction.SUM || kind == Reduction.SUM_OF_SQUARES;
+        boolean squares = kind == Reduction.SUM_OF_SQUARES;
         if (x instanceof Storage.F64(double[] xs)) {
-            return kind == Reduction.SUM ? DoubleLanes.sum(xs, p, len) : DoubleLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+            return sum ? DoubleLanes.sum(xs, p, len, squares) : DoubleLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
         }
         float[] xs = ((Storage.F32) x).data();
-        return kind == Reduction.SUM ? FloatLanes.sum(xs, p, len) : FloatLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+        return sum ? FloatLanes.sum(xs, p, len, squares) : FloatLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
     }
 }
