@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The first-order rules of softmax and logSoftmax run as one kernel call on the cotangent as it
+ * The first-order rules of softmax, logSoftmax and logsumexp run as one kernel call on the cotangent as it
  * arrives; they must agree with the rules written as tensor expressions (y·(g − Σ g·y) and
  * g − exp(y)·Σ g, computed here directly) whatever the cotangent's layout: contiguous, the seed of
  * ones (every stride 0), a transposed view, broadcast along one axis only (a sum's rule), on rows
@@ -34,6 +34,32 @@ class SoftmaxRuleTest {
                     check(dt, log, axis, x, y -> y.transpose(0, 2), Tensor.randn(SEED + 2, 19, 37, 4).to(dt).evaluate());
                     // Broadcast along axis 0 only: the sum's rule expands its cotangent.
                     check(dt, log, axis, x, y -> y.sum(0), Tensor.randn(SEED + 3, 37, 19).to(dt).evaluate());
+                }
+            }
+        }
+    }
+
+    @Test
+    void logsumexpReverseRuleMatchesTheTensorFormula() {
+        // g·exp(x − logsumexp(x)) from one scaled-softmax kernel call, over one axis, a run of axes,
+        // scattered axes and all, kept or squeezed, with a given gradient and with the seed of ones.
+        int[][] axesSets = {{1}, {0}, {1, 2}, {0, 2}, {0, 1, 2}};
+        for (DType dt : DType.values()) {
+            for (int[] axes : axesSets) {
+                for (boolean keep : new boolean[] {false, true}) {
+                    for (boolean seeded : new boolean[] {false, true}) {
+                        Tensor x = Tensor.randn(SEED + 6, 5, 33, 18).mul(4).to(dt).evaluate().requiresGrad(true);
+                        Tensor y = x.logsumexp(axes, keep);
+                        Tensor g = seeded ? Tensor.randn(SEED + 7, y.shape()).to(dt).evaluate() : Tensor.onesLike(y);
+                        y.backward(g);
+                        Tensor want;
+                        try (GradScope s = Tensor.noGrad()) {
+                            Tensor yk = x.logsumexp(axes, true);
+                            want = g.reshape(yk.shape()).mul(x.detach().sub(yk).exp());
+                        }
+                        close(dt, "logsumexp " + java.util.Arrays.toString(axes) + " keepDims " + keep
+                                + (seeded ? " given" : " ones"), want, x.grad(), g);
+                    }
                 }
             }
         }

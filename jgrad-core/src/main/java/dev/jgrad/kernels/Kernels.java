@@ -217,33 +217,61 @@ public interface Kernels {
      * ulp of this definition; for the logs, of max(|value|, 1)).
      */
     default void softmax(Softmax mode, Storage x, int xOff, Storage out, int outer, int len, int inner) {
+        if (mode == Softmax.SOFTMAX) {
+            double[] ones = new double[outer * inner];
+            java.util.Arrays.fill(ones, 1);
+            softmaxScaled(x, xOff, ones, out, outer, len, inner);
+            return;
+        }
         for (int o = 0; o < outer; o++) {
             for (int j = 0; j < inner; j++) {
                 int base = xOff + o * len * inner + j;
-                double m = Double.NEGATIVE_INFINITY;
-                for (int k = 0; k < len; k++) {
-                    m = Math.max(m, x.get(base + k * inner));
-                }
-                double shift = Double.isInfinite(m) ? 0 : m;
-                double s = 0;
-                for (int k = 0; k < len; k++) {
-                    s += Math.exp(x.get(base + k * inner) - shift);
-                }
+                double[] shiftSum = shiftAndSum(x, base, len, inner);
+                double shift = shiftSum[0];
+                double s = shiftSum[1];
                 int at = o * len * inner + j;
-                switch (mode) {
-                    case LOG_SUM_EXP -> out.set(o * inner + j, Math.log(s) + shift);
-                    case SOFTMAX -> {
-                        double r = 1 / s;
-                        for (int k = 0; k < len; k++) {
-                            out.set(at + k * inner, Math.exp(x.get(base + k * inner) - shift) * r);
-                        }
+                if (mode == Softmax.LOG_SUM_EXP) {
+                    out.set(o * inner + j, Math.log(s) + shift);
+                } else {
+                    double ls = Math.log(s);
+                    for (int k = 0; k < len; k++) {
+                        out.set(at + k * inner, (x.get(base + k * inner) - shift) - ls);
                     }
-                    case LOG_SOFTMAX -> {
-                        double ls = Math.log(s);
-                        for (int k = 0; k < len; k++) {
-                            out.set(at + k * inner, (x.get(base + k * inner) - shift) - ls);
-                        }
-                    }
+                }
+            }
+        }
+    }
+
+    /** One slice's shift (its max, or 0 when that is infinite) and Σ exp(x − shift), in double. */
+    private static double[] shiftAndSum(Storage x, int base, int len, int inner) {
+        double m = Double.NEGATIVE_INFINITY;
+        for (int k = 0; k < len; k++) {
+            m = Math.max(m, x.get(base + k * inner));
+        }
+        double shift = Double.isInfinite(m) ? 0 : m;
+        double s = 0;
+        for (int k = 0; k < len; k++) {
+            s += Math.exp(x.get(base + k * inner) - shift);
+        }
+        return new double[] {shift, s};
+    }
+
+    /**
+     * {@link #softmax}'s SOFTMAX times a factor per slice: w[o·inner + j]·exp(x − shift)/s, the factor
+     * taken as w/s (so w = 1 is softmax's value). It is logsumexp's reverse rule, w its incoming
+     * gradient: ∂ log Σ exp(x)/∂x = softmax(x).
+     */
+    default void softmaxScaled(Storage x, int xOff, double[] w, Storage out, int outer, int len, int inner) {
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int base = xOff + o * len * inner + j;
+                double[] shiftSum = shiftAndSum(x, base, len, inner);
+                double shift = shiftSum[0];
+                double s = shiftSum[1];
+                double r = w[o * inner + j] / s;
+                int at = o * len * inner + j;
+                for (int k = 0; k < len; k++) {
+                    out.set(at + k * inner, Math.exp(x.get(base + k * inner) - shift) * r);
                 }
             }
         }

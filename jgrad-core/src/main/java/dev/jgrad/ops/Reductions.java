@@ -122,7 +122,10 @@ public final class Reductions {
         Tensor[] inputs = {x};
         return Autograd.record("logsumexp", value, inputs,
                 (y, t) -> x.sub(y.reshape(kept)).exp().mul(t[0]).sum(sumAxes, keepDims),
-                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(x.sub(y.reshape(kept)).exp())});
+                // First order: g·softmax(x) in one kernel call; the tensor rule keeps higher orders.
+                (y, g) -> new Tensor[] {g.dtype() == x.dtype() && Autograd.plainValues(x, g)
+                        ? Autograd.constant(Softmaxes.scaledSoftmax(value(x), mask, value(g)))
+                        : g.reshape(kept).broadcastTo(s).mul(x.sub(y.reshape(kept)).exp())});
     }
 
     /**

@@ -22,6 +22,25 @@ final class Softmaxes {
      * others have x's shape.
      */
     static NDArray value(Kernels.Softmax mode, NDArray x, boolean[] mask) {
+        return value(mode, x, mask, null);
+    }
+
+    /**
+     * logsumexp's reverse rule g·softmax(x) over the axes flagged in {@code mask} (one kernel call,
+     * {@link Kernels#softmaxScaled}): g has the log-sum-exp's shape (kept dims or squeezed) and x's
+     * dtype.
+     */
+    static NDArray scaledSoftmax(NDArray x, boolean[] mask, NDArray g) {
+        NDArray gc = g.contiguous();
+        double[] w = new double[gc.numel()];
+        for (int i = 0; i < w.length; i++) {
+            w[i] = gc.storage().get(gc.layout().offset() + i);
+        }
+        return value(Kernels.Softmax.SOFTMAX, x, mask, w);
+    }
+
+    /** {@link #value}; SOFTMAX with {@code w} (one factor per slice, kept-dims row-major order) multiplies each slice by its factor. */
+    private static NDArray value(Kernels.Softmax mode, NDArray x, boolean[] mask, double[] w) {
         int[] s = x.shapeRef();
         int first = -1;
         int last = -1;
@@ -55,7 +74,7 @@ final class Softmaxes {
             for (int d = p - countTrue(mask); d < s.length; d++) {
                 moved[d] = true;
             }
-            NDArray v = value(mode, x.permute(perm).contiguous(), moved);
+            NDArray v = value(mode, x.permute(perm).contiguous(), moved, w);
             return mode == Kernels.Softmax.LOG_SUM_EXP ? v : v.permute(inverse(perm));
         }
         boolean lse = mode == Kernels.Softmax.LOG_SUM_EXP;
@@ -73,7 +92,11 @@ final class Softmaxes {
         int outer = Shapes.numel(java.util.Arrays.copyOfRange(s, 0, first));
         int len = Shapes.numel(java.util.Arrays.copyOfRange(s, first, last + 1));
         int inner = Shapes.numel(java.util.Arrays.copyOfRange(s, last + 1, s.length));
-        Values.kernels().softmax(mode, c.storage(), c.layout().offset(), out, outer, len, inner);
+        if (w == null) {
+            Values.kernels().softmax(mode, c.storage(), c.layout().offset(), out, outer, len, inner);
+        } else {
+            Values.kernels().softmaxScaled(c.storage(), c.layout().offset(), w, out, outer, len, inner);
+        }
         return new NDArray(out, Layout.contiguous(shape));
     }
 

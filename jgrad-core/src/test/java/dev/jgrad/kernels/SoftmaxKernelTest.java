@@ -12,7 +12,8 @@ import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * The SIMD softmax kernel ({@link Kernels#softmax}: log-sum-exp, softmax, log-softmax) against the
+ * The SIMD softmax kernel ({@link Kernels#softmax}: log-sum-exp, softmax, log-softmax; softmax scaled
+ * per slice, {@link Kernels#softmaxScaled}) against the
  * scalar definition, both dtypes, on slices whose lengths and widths leave vector tails, rows and
  * column blocks (64 doubles on AVX-512) cut short, an offset into the storage, and slices holding
  * ±∞, NaN, only −∞, and spreads beyond exp's polynomial range (e^−800 next to 1). float64 within a
@@ -69,6 +70,19 @@ class SoftmaxKernelTest {
                     for (int i = 0; i < outLen; i++) {
                         String where = mode + (f32 ? " float32 " : " float64 ") + java.util.Arrays.toString(sh) + " at " + i;
                         compare(where, want.get(i), got.get(i), f32, mode != Kernels.Softmax.SOFTMAX);
+                    }
+                    if (mode == Kernels.Softmax.SOFTMAX) {
+                        // Scaled per slice (logsumexp's reverse rule): weights of both signs, 0 and −0.
+                        double[] w = new double[outer * inner];
+                        for (int q = 0; q < w.length; q++) {
+                            w[q] = q % 5 == 3 ? (q % 2 == 0 ? 0.0 : -0.0) : rnd.nextGaussian() * 3;
+                        }
+                        SCALAR.softmaxScaled(xs, off, w, want, outer, len, inner);
+                        simd.softmaxScaled(xs, off, w, got, outer, len, inner);
+                        for (int i = 0; i < outLen; i++) {
+                            String where = "scaled" + (f32 ? " float32 " : " float64 ") + java.util.Arrays.toString(sh) + " at " + i;
+                            compare(where, want.get(i), got.get(i), f32, false);
+                        }
                     }
                 }
             }

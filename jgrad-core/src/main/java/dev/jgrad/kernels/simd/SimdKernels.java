@@ -265,11 +265,23 @@ public final class SimdKernels implements Kernels {
     @Override
     public void softmax(Softmax mode, Storage x, int xOff, Storage out, int outer, int len, int inner) {
         if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
-            SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner);
+            SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner, null);
         } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
-            SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner);
+            SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner, null);
         } else {
             Kernels.super.softmax(mode, x, xOff, out, outer, len, inner);
+        }
+    }
+
+    /** {@link #softmax}'s SOFTMAX passes with the per-slice factor w/s in place of 1/s. */
+    @Override
+    public void softmaxScaled(Storage x, int xOff, double[] w, Storage out, int outer, int len, int inner) {
+        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
+            SoftmaxLoops.run(Softmax.SOFTMAX, d, xOff, o, outer, len, inner, w);
+        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
+            SoftmaxLoops.run(Softmax.SOFTMAX, f, xOff, o, outer, len, inner, w);
+        } else {
+            Kernels.super.softmaxScaled(x, xOff, w, out, outer, len, inner);
         }
     }
 

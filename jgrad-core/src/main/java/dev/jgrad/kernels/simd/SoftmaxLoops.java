@@ -25,11 +25,11 @@ final class SoftmaxLoops {
     private SoftmaxLoops() {
     }
 
-    static void run(Softmax mode, double[] x, int xOff, double[] out, int outer, int len, int inner) {
+    static void run(Softmax mode, double[] x, int xOff, double[] out, int outer, int len, int inner, double[] w) {
         if (inner == 1) {
             Parallel.forPieces(outer, Math.max(1, 4 * GRAIN / Math.max(1, len)), Math.max(1, GRAIN / Math.max(1, len)), (from, to) -> {
                 double[] lse = new double[to - from];
-                SoftmaxRows.rows(mode, x, xOff + from * len, out, from * len, len, to - from, lse);
+                SoftmaxRows.rows(mode, x, xOff + from * len, out, from * len, len, to - from, lse, w, from);
                 if (mode == Softmax.LOG_SUM_EXP) {
                     System.arraycopy(lse, 0, out, from, to - from);
                 }
@@ -43,18 +43,18 @@ final class SoftmaxLoops {
             for (int p = from; p < to; p++) {
                 int o = p / blocks;
                 int j0 = (p % blocks) * BLOCK;
-                int w = Math.min(BLOCK, inner - j0);
+                int cols = Math.min(BLOCK, inner - j0);
                 int lseAt = mode == Softmax.LOG_SUM_EXP ? o * inner + j0 : -1;
-                columns(mode, x, xOff + o * len * inner + j0, inner, out, o * len * inner + j0, inner, len, w, m, s, lseAt);
+                columns(mode, x, xOff + o * len * inner + j0, inner, out, o * len * inner + j0, inner, len, cols, m, s, lseAt, w, o * inner + j0);
             }
         });
     }
 
-    static void run(Softmax mode, float[] x, int xOff, float[] out, int outer, int len, int inner) {
+    static void run(Softmax mode, float[] x, int xOff, float[] out, int outer, int len, int inner, double[] w) {
         if (inner == 1) {
             Parallel.forPieces(outer, Math.max(1, 4 * GRAIN / Math.max(1, len)), Math.max(1, GRAIN / Math.max(1, len)), (from, to) -> {
                 double[] lse = new double[to - from];
-                SoftmaxRows.rows(mode, x, xOff + from * len, out, from * len, len, to - from, lse);
+                SoftmaxRows.rows(mode, x, xOff + from * len, out, from * len, len, to - from, lse, w, from);
                 if (mode == Softmax.LOG_SUM_EXP) {
                     for (int o = from; o < to; o++) out[o] = (float) lse[o - from];
                 }
@@ -69,16 +69,16 @@ final class SoftmaxLoops {
             for (int p = from; p < to; p++) {
                 int o = p / blocks;
                 int j0 = (p % blocks) * BLOCK;
-                int w = Math.min(BLOCK, inner - j0);
-                widen(x, xOff + o * len * inner + j0, inner, block, BLOCK, len, w);
+                int cols = Math.min(BLOCK, inner - j0);
+                widen(x, xOff + o * len * inner + j0, inner, block, BLOCK, len, cols);
                 if (mode == Softmax.LOG_SUM_EXP) {
-                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, w, m, s, -2);
-                    for (int j = 0; j < w; j++) {
+                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, cols, m, s, -2, null, 0);
+                    for (int j = 0; j < cols; j++) {
                         out[o * inner + j0 + j] = (float) (Math.log(s[j]) + m[j]);
                     }
                 } else {
-                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, w, m, s, -1);
-                    narrow(block, 0, BLOCK, out, o * len * inner + j0, inner, len, w);
+                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, cols, m, s, -1, w, o * inner + j0);
+                    narrow(block, 0, BLOCK, out, o * len * inner + j0, inner, len, cols);
                 }
             }
         });
@@ -117,10 +117,11 @@ final class SoftmaxLoops {
     /**
      * Columns [0, w) of the len × w block x[xo + k·ld + j]: per column m (left holding the shift) and
      * s = Σ exp(x − shift); SOFTMAX and LOG_SOFTMAX write out[oo + k·ldo + j]; LOG_SUM_EXP writes
-     * log s + shift to out[lseAt + j] when lseAt ≥ 0 (the caller reads m and s otherwise).
+     * log s + shift to out[lseAt + j] when lseAt ≥ 0 (the caller reads m and s otherwise). SOFTMAX
+     * multiplies column j by weights[wAt + j] when weights is not null ({@link dev.jgrad.kernels.Kernels#softmaxScaled}).
      */
     static void columns(Softmax mode, double[] x, int xo, int ld, double[] out, int oo, int ldo, int len, int w,
-                        double[] m, double[] s, int lseAt) {
+                        double[] m, double[] s, int lseAt, double[] weights, int wAt) {
         int n = S.loopBound(w);
         java.util.Arrays.fill(m, 0, w, Double.NEGATIVE_INFINITY);
         java.util.Arrays.fill(s, 0, w, 0);
@@ -175,9 +176,9 @@ final class SoftmaxLoops {
             }
             return;
         }
-        // s becomes 1/s (SOFTMAX) or log s (LOG_SOFTMAX), applied row by row.
+        // s becomes weight/s (SOFTMAX; weight 1 without weights) or log s (LOG_SOFTMAX), applied row by row.
         for (int j = 0; j < w; j++) {
-            s[j] = store ? 1 / s[j] : Math.log(s[j]);
+            s[j] = store ? (weights == null ? 1 : weights[wAt + j]) / s[j] : Math.log(s[j]);
         }
         for (int k = 0; k < len; k++) {
             int xp = xo + k * ld;

@@ -54,7 +54,8 @@ final class SoftmaxRows {
     }
 
     /** Rows r &lt; rows of x from xo (length len each) into out from oo; LOG_SUM_EXP into lse[r]. */
-    static void rows(Softmax mode, double[] x, int xo, double[] out, int oo, int len, int rows, double[] lse) {
+    static void rows(Softmax mode, double[] x, int xo, double[] out, int oo, int len, int rows, double[] lse,
+                     double[] w, int wFrom) {
         double[] shift = new double[rows];
         double[] s = new double[rows];
         try {
@@ -64,7 +65,10 @@ final class SoftmaxRows {
                 case LOG_SUM_EXP -> {
                     for (int r = 0; r < rows; r++) lse[r] = Math.log(s[r]) + shift[r];
                 }
-                case SOFTMAX -> PASSES[2].invokeExact(out, oo, len, rows, s);
+                case SOFTMAX -> {
+                    for (int r = 0; r < rows; r++) s[r] = (w == null ? 1 : w[wFrom + r]) / s[r];
+                    PASSES[2].invokeExact(out, oo, len, rows, s);
+                }
                 case LOG_SOFTMAX -> PASSES[3].invokeExact(x, xo, out, oo, len, rows, shift, s);
             }
         } catch (Throwable e) {
@@ -72,8 +76,9 @@ final class SoftmaxRows {
         }
     }
 
-    /** float32 {@link #rows(Softmax, double[], int, double[], int, int, int, double[])}. */
-    static void rows(Softmax mode, float[] x, int xo, float[] out, int oo, int len, int rows, double[] lse) {
+    /** float32 {@link #rows(Softmax, double[], int, double[], int, int, int, double[], double[], int)}. */
+    static void rows(Softmax mode, float[] x, int xo, float[] out, int oo, int len, int rows, double[] lse,
+                     double[] w, int wFrom) {
         double[] shift = new double[rows];
         double[] s = new double[rows];
         try {
@@ -83,7 +88,10 @@ final class SoftmaxRows {
                 case LOG_SUM_EXP -> {
                     for (int r = 0; r < rows; r++) lse[r] = Math.log(s[r]) + shift[r];
                 }
-                case SOFTMAX -> PASSES[6].invokeExact(out, oo, len, rows, s);
+                case SOFTMAX -> {
+                    for (int r = 0; r < rows; r++) s[r] = (w == null ? 1 : w[wFrom + r]) / s[r];
+                    PASSES[6].invokeExact(out, oo, len, rows, s);
+                }
                 case LOG_SOFTMAX -> PASSES[7].invokeExact(x, xo, out, oo, len, rows, shift, s);
             }
         } catch (Throwable e) {
@@ -149,7 +157,7 @@ final class SoftmaxRows {
         int n = S.loopBound(len);
         for (int r = 0; r < rows; r++) {
             int q = oo + r * len;
-            double rs = 1 / s[r];
+            double rs = s[r];
             DoubleVector rv = DoubleVector.broadcast(S, rs);
             int i = 0;
             for (; i < n; i += L) {
@@ -246,7 +254,7 @@ final class SoftmaxRows {
         int n = F.loopBound(len);
         for (int r = 0; r < rows; r++) {
             int q = oo + r * len;
-            float rs = (float) (1 / s[r]);
+            float rs = (float) s[r];
             FloatVector rv = FloatVector.broadcast(F, rs);
             int i = 0;
             for (; i < n; i += FL) {
