@@ -74,16 +74,16 @@ class FloatTranscendentalUlpTest {
     }
 
     /**
-     * float32 xᵃ (exp(a·ln x) in double lanes for x &gt; 0, Math.pow elsewhere) within 1 ulp of
+     * float32 xᵃ (exp(a·ln |x|) in double lanes for finite x ≠ 0 with pow's sign rule, Math.pow elsewhere) within 1 ulp of
      * (float) Math.pow on the dense sample for exponents of every kind (integers, negative,
-     * fractional, 0, large), special values exactly; the same bits at any offset and length.
+     * odd and even, fractional, 0, large; the sample has both signs), special values exactly; the same bits at any offset and length.
      */
     @Test
     void powWithinOneUlpOnADenseSample() {
         float[] x = sample();
         float[] y = new float[x.length];
         Kernels k = KernelProvider.get();
-        for (double a : new double[] {0.5, 2.5, -1.5, 3, -2, 1.0 / 3, 0, 1e-3, 7.25, -0.7, 40}) {
+        for (double a : new double[] {0.5, 2.5, -1.5, 3, -3, 1, -2, 1.0 / 3, 0, 1e-3, 7.25, -0.7, 40}) {
             k.mapRange(UnaryFn.of(UnaryFn.Kind.POW_SCALAR, a), new Storage.F32(x), 0, new Storage.F32(y), 0, x.length);
             for (int i = 0; i < x.length; i++) {
                 float expected = (float) Math.pow(x[i], a);

@@ -115,11 +115,32 @@ final class DoubleLanes {
      * lanes added in index order (reduceLanes leaves the order of a floating-point sum open).
      */
     static double sum(double[] x, int p, int len) {
-        return sum(x, p, len, false);
+        DoubleVector a0 = DoubleVector.zero(S);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        int i = 0;
+        for (int n = len - len % (4 * L); i < n; i += 4 * L) {
+            a0 = a0.add(at(x, p + i));
+            a1 = a1.add(at(x, p + i + L));
+            a2 = a2.add(at(x, p + i + 2 * L));
+            a3 = a3.add(at(x, p + i + 3 * L));
+        }
+        for (int n = S.loopBound(len); i < n; i += L) {
+            a0 = a0.add(at(x, p + i));
+        }
+        double s = 0;
+        for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
+            s += lane;
+        }
+        for (; i < len; i++) {
+            s += x[p + i];
+        }
+        return s;
     }
 
-    /** Σ x[p, p + len), or Σ x² ({@code squares}: each square in double, one fma), in double. */
-    static double sum(double[] x, int p, int len, boolean squares) {
+    /** Σ x² over x[p, p + len), each square in double (one fma per lane), summed as {@link #sum} sums. */
+    static double sumOfSquares(double[] x, int p, int len) {
         DoubleVector a0 = DoubleVector.zero(S);
         DoubleVector a1 = a0;
         DoubleVector a2 = a0;
@@ -127,24 +148,24 @@ final class DoubleLanes {
         int i = 0;
         for (int n = len - len % (4 * L); i < n; i += 4 * L) {
             DoubleVector v0 = at(x, p + i);
-            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            a0 = v0.fma(v0, a0);
             DoubleVector v1 = at(x, p + i + L);
-            a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
+            a1 = v1.fma(v1, a1);
             DoubleVector v2 = at(x, p + i + 2 * L);
-            a2 = squares ? v2.fma(v2, a2) : a2.add(v2);
+            a2 = v2.fma(v2, a2);
             DoubleVector v3 = at(x, p + i + 3 * L);
-            a3 = squares ? v3.fma(v3, a3) : a3.add(v3);
+            a3 = v3.fma(v3, a3);
         }
         for (int n = S.loopBound(len); i < n; i += L) {
             DoubleVector v0 = at(x, p + i);
-            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            a0 = v0.fma(v0, a0);
         }
         double s = 0;
         for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
             s += lane;
         }
         for (; i < len; i++) {
-            s += squares ? (double) x[p + i] * x[p + i] : x[p + i];
+            s += (double) x[p + i] * x[p + i];
         }
         return s;
     }

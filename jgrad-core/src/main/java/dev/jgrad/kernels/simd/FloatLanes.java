@@ -123,11 +123,33 @@ final class FloatLanes {
      * (reduceLanes leaves the order of a floating-point sum to the implementation).
      */
     static double sum(float[] x, int p, int len) {
-        return sum(x, p, len, false);
+        int h = FloatWideLanes.H;
+        DoubleVector a0 = DoubleVector.zero(D);
+        DoubleVector a1 = a0;
+        DoubleVector a2 = a0;
+        DoubleVector a3 = a0;
+        int i = 0;
+        for (int n = len - len % (4 * h); i < n; i += 4 * h) {
+            a0 = a0.add(FloatWideLanes.wide(x, p + i));
+            a1 = a1.add(FloatWideLanes.wide(x, p + i + h));
+            a2 = a2.add(FloatWideLanes.wide(x, p + i + 2 * h));
+            a3 = a3.add(FloatWideLanes.wide(x, p + i + 3 * h));
+        }
+        for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += h) {
+            a0 = a0.add(FloatWideLanes.wide(x, p + i));
+        }
+        double s = 0;
+        for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
+            s += lane;
+        }
+        for (; i < len; i++) {
+            s += x[p + i];
+        }
+        return s;
     }
 
-    /** Σ x[p, p + len), or Σ x² ({@code squares}: each square in double, one fma), in double. */
-    static double sum(float[] x, int p, int len, boolean squares) {
+    /** Σ x² over x[p, p + len), each square in double (one fma per lane), summed as {@link #sum} sums. */
+    static double sumOfSquares(float[] x, int p, int len) {
         int h = FloatWideLanes.H;
         DoubleVector a0 = DoubleVector.zero(D);
         DoubleVector a1 = a0;
@@ -136,24 +158,24 @@ final class FloatLanes {
         int i = 0;
         for (int n = len - len % (4 * h); i < n; i += 4 * h) {
             DoubleVector v0 = FloatWideLanes.wide(x, p + i);
-            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            a0 = v0.fma(v0, a0);
             DoubleVector v1 = FloatWideLanes.wide(x, p + i + h);
-            a1 = squares ? v1.fma(v1, a1) : a1.add(v1);
+            a1 = v1.fma(v1, a1);
             DoubleVector v2 = FloatWideLanes.wide(x, p + i + 2 * h);
-            a2 = squares ? v2.fma(v2, a2) : a2.add(v2);
+            a2 = v2.fma(v2, a2);
             DoubleVector v3 = FloatWideLanes.wide(x, p + i + 3 * h);
-            a3 = squares ? v3.fma(v3, a3) : a3.add(v3);
+            a3 = v3.fma(v3, a3);
         }
         for (int n = FloatWideLanes.HALF.loopBound(len); i < n; i += h) {
             DoubleVector v0 = FloatWideLanes.wide(x, p + i);
-            a0 = squares ? v0.fma(v0, a0) : a0.add(v0);
+            a0 = v0.fma(v0, a0);
         }
         double s = 0;
         for (double lane : a0.add(a1).add(a2.add(a3)).toArray()) {
             s += lane;
         }
         for (; i < len; i++) {
-            s += squares ? (double) x[p + i] * x[p + i] : x[p + i];
+            s += (double) x[p + i] * x[p + i];
         }
         return s;
     }

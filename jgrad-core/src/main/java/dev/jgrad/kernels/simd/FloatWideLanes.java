@@ -97,8 +97,10 @@ final class FloatWideLanes {
     /**
      * float32 xᵃ (a ≠ 2) in double lanes, rounded once: exp(a·ln x) ({@link DoubleLog},
      * {@link DoublePoly#exp}) for 0 &lt; x &lt; ∞, whose a·ln x carries a few double ulp, far below a
-     * float's, so the result is within 1 float ulp of (float) Math.pow; every other lane (x ≤ 0, ∞,
-     * NaN: pow's signs and special cases) takes Math.pow. n a multiple of {@link #H}; o may be x.
+     * float's, so the result is within 1 float ulp of (float) Math.pow. A finite x &lt; 0 is computed
+     * as |x|ᵃ and then given pow's sign rule (NaN unless a is an integer, negated for an odd one),
+     * so signed data stays in the vector passes; the other lanes (±0, ±∞, NaN) take Math.pow. n a
+     * multiple of {@link #H}; o may be x.
      */
     static int pow(float[] x, int xp, float[] o, int op, int n, double a) {
         // log and exp run through method handles, compiled on their own: inlined here, they took
@@ -108,20 +110,35 @@ final class FloatWideLanes {
         double[] in = new double[block];
         double[] w = new double[block];
         DoubleVector av = DoubleVector.broadcast(D, a);
+        boolean integral = a == Math.rint(a) && Math.abs(a) < 0x1p53;
+        boolean odd = integral && ((long) a & 1) != 0;
         for (int s = 0; s < n; s += block) {
             int m = Math.min(block, n - s);
-            for (int i = 0; i < m; i += H) wide(x, xp + s + i).intoArray(in, i);
+            for (int i = 0; i < m; i += H) {
+                DoubleVector v = wide(x, xp + s + i);
+                v.intoArray(in, i);
+                v.abs().intoArray(w, i);
+            }
             try {
-                POW_PASSES[0].invokeExact(in, 0, w, 0, m, false);
+                // ln |x|, in place.
+                POW_PASSES[0].invokeExact(w, 0, w, 0, m, false);
                 for (int i = 0; i < m; i += H) DoubleVector.fromArray(D, w, i).mul(av).intoArray(w, i);
                 POW_PASSES[1].invokeExact(w, 0, w, 0, m);
             } catch (Throwable e) {
                 throw LoopHandles.unchecked(e);
             }
-            for (int i = 0; i < m; i += H) narrow(DoubleVector.fromArray(D, w, i), o, op + s + i);
+            for (int i = 0; i < m; i += H) {
+                // pow's sign rule for x < 0: |x|ᵃ for an even integer a, −|x|ᵃ for an odd one, else NaN.
+                DoubleVector r = DoubleVector.fromArray(D, w, i);
+                VectorMask<Double> negative = DoubleVector.fromArray(D, in, i).compare(VectorOperators.LT, 0);
+                r = !integral ? r.blend(Double.NaN, negative) : odd ? r.blend(r.neg(), negative) : r;
+                narrow(r, o, op + s + i);
+            }
             for (int i = 0; i < m; i++) {
                 double v = in[i];
-                if (!(v > 0 && v < Double.POSITIVE_INFINITY)) o[op + s + i] = (float) Math.pow(v, a);
+                if (!(v != 0 && Math.abs(v) < Double.POSITIVE_INFINITY)) {
+                    o[op + s + i] = (float) Math.pow(v, a);
+                }
             }
         }
         return n;

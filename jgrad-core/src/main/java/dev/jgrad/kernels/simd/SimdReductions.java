@@ -101,12 +101,18 @@ final class SimdReductions {
     }
 
     private static double range(Reduction kind, Storage x, int p, int len, double init) {
-        boolean sum = kind == Reduction.SUM || kind == Reduction.SUM_OF_SQUARES;
-        boolean squares = kind == Reduction.SUM_OF_SQUARES;
         if (x instanceof Storage.F64(double[] xs)) {
-            return sum ? DoubleLanes.sum(xs, p, len, squares) : DoubleLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+            return switch (kind) {
+                case SUM -> DoubleLanes.sum(xs, p, len);
+                case SUM_OF_SQUARES -> DoubleLanes.sumOfSquares(xs, p, len);
+                case MAX, MIN -> DoubleLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+            };
         }
         float[] xs = ((Storage.F32) x).data();
-        return sum ? FloatLanes.sum(xs, p, len, squares) : FloatLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+        return switch (kind) {
+            case SUM -> FloatLanes.sum(xs, p, len);
+            case SUM_OF_SQUARES -> FloatLanes.sumOfSquares(xs, p, len);
+            case MAX, MIN -> FloatLanes.extreme(kind == Reduction.MAX, xs, p, len, init);
+        };
     }
 }
