@@ -345,8 +345,9 @@ public final class Tensor {
     /**
      * Backpropagates from this tensor. For a scalar the seed is 1; for a non-scalar output the
      * seed is an all-ones tensor of its shape (one element seen through a broadcast view, so
-     * nothing is filled per element), so each leaf receives the gradient of {@code this.sum()}. Gradients accumulate into {@link #grad()} until {@link #zeroGrad()};
-     * the graph is released afterwards.
+     * nothing is filled per element), so each leaf receives the gradient of {@code this.sum()}.
+     * Gradients accumulate into {@link #grad()} until {@link #zeroGrad()}; the graph is released
+     * afterwards.
      */
     public void backward() {
         backward(null, false, false);

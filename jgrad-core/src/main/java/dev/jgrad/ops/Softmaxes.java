@@ -31,12 +31,7 @@ final class Softmaxes {
      * dtype.
      */
     static NDArray scaledSoftmax(NDArray x, boolean[] mask, NDArray g) {
-        NDArray gc = g.contiguous();
-        double[] w = new double[gc.numel()];
-        for (int i = 0; i < w.length; i++) {
-            w[i] = gc.storage().get(gc.layout().offset() + i);
-        }
-        return value(Kernels.Softmax.SOFTMAX, x, mask, w);
+        return value(Kernels.Softmax.SOFTMAX, x, mask, g.toDoubleArray());
     }
 
     /** {@link #value}; SOFTMAX with {@code w} (one factor per slice, kept-dims row-major order) multiplies each slice by its factor. */

@@ -165,7 +165,7 @@ final class DoubleLanes {
             s += lane;
         }
         for (; i < len; i++) {
-            s += (double) x[p + i] * x[p + i];
+            s += x[p + i] * x[p + i];
         }
         return s;
     }

@@ -264,11 +264,7 @@ public final class SimdKernels implements Kernels {
     /** In double lanes, rows or column blocks shared among threads ({@link SoftmaxLoops}). */
     @Override
     public void softmax(Softmax mode, Storage x, int xOff, Storage out, int outer, int len, int inner) {
-        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
-            SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner, null);
-        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
-            SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner, null);
-        } else {
+        if (!softmaxLoops(mode, x, xOff, null, out, outer, len, inner)) {
             Kernels.super.softmax(mode, x, xOff, out, outer, len, inner);
         }
     }
@@ -276,13 +272,21 @@ public final class SimdKernels implements Kernels {
     /** {@link #softmax}'s SOFTMAX passes with the per-slice factor w/s in place of 1/s. */
     @Override
     public void softmaxScaled(Storage x, int xOff, double[] w, Storage out, int outer, int len, int inner) {
-        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
-            SoftmaxLoops.run(Softmax.SOFTMAX, d, xOff, o, outer, len, inner, w);
-        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
-            SoftmaxLoops.run(Softmax.SOFTMAX, f, xOff, o, outer, len, inner, w);
-        } else {
+        if (!softmaxLoops(Softmax.SOFTMAX, x, xOff, w, out, outer, len, inner)) {
             Kernels.super.softmaxScaled(x, xOff, w, out, outer, len, inner);
         }
+    }
+
+    /** {@link SoftmaxLoops#run} when x and out share a dtype (w null: unscaled); false otherwise. */
+    private static boolean softmaxLoops(Softmax mode, Storage x, int xOff, double[] w, Storage out, int outer, int len, int inner) {
+        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
+            SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner, w);
+        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
+            SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner, w);
+        } else {
+            return false;
+        }
+        return true;
     }
 
     /** Two passes per row or column block in double lanes, shared among threads ({@link SoftmaxBackward}). */

@@ -53,7 +53,10 @@ final class SoftmaxRows {
         return LoopHandles.handle(MethodHandles.lookup(), SoftmaxRows.class, name, type);
     }
 
-    /** Rows r &lt; rows of x from xo (length len each) into out from oo; LOG_SUM_EXP into lse[r]. */
+    /**
+     * Rows r &lt; rows of x from xo (length len each) into out from oo; LOG_SUM_EXP into lse[r];
+     * SOFTMAX times w[wFrom + r] when w is not null.
+     */
     static void rows(Softmax mode, double[] x, int xo, double[] out, int oo, int len, int rows, double[] lse,
                      double[] w, int wFrom) {
         double[] shift = new double[rows];
