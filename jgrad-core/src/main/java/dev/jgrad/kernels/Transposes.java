@@ -12,10 +12,42 @@ import dev.jgrad.tensor.Storage;
  * output lines, all fall in one L1 set of 8 ways: 1024 × 1024 float32 on one thread (harness)
  * took ~2.9 ms in tiles of 32, ~1.9 in 16, ~1.3 in 8, ~2.3 in 4 (the strided walk: ~4.2).
  * Leading axes may have any strides; tiles are shared among the kernel threads. Both kernel
- * sets use it (the copy is exact).
+ * sets use it (the copy is exact); the SIMD set passes its own {@link Tiles}, which read each
+ * source line once, whole, in a vector.
  */
 public final class Transposes {
     static final int TILE = 8;
+
+    /** The scalar tiles: {@value #TILE} rows per piece of work. */
+    public static final Tiles SCALAR = new Tiles() {
+        @Override
+        public int rows() {
+            return TILE;
+        }
+
+        @Override
+        public void rows(float[] s, int sb, int sc, float[] o, int ob, int cols, int r0, int r1) {
+            tile(s, sb, sc, o, ob, cols, r0, r1, 0);
+        }
+
+        @Override
+        public void rows(double[] s, int sb, int sc, double[] o, int ob, int cols, int r0, int r1) {
+            tile(s, sb, sc, o, ob, cols, r0, r1, 0);
+        }
+    };
+
+    /**
+     * How one piece of a plane is copied: rows [r0, r1) of the output, o[ob + r·cols + c] =
+     * s[sb + r + c·sc] for every column c.
+     */
+    public interface Tiles {
+        /** Rows per piece (r1 − r0, except for a plane's last piece). */
+        int rows();
+
+        void rows(float[] s, int sb, int sc, float[] o, int ob, int cols, int r0, int r1);
+
+        void rows(double[] s, int sb, int sc, double[] o, int ob, int cols, int r0, int r1);
+    }
 
     private Transposes() {
     }
@@ -29,8 +61,13 @@ public final class Transposes {
         return src instanceof Storage.F32 && out instanceof Storage.F32 || src instanceof Storage.F64 && out instanceof Storage.F64;
     }
 
-    /** out (row-major, x's shape) = src seen through {@code l}; {@link #applies} must hold. */
+    /** out (row-major, x's shape) = src seen through {@code l}, by the scalar tiles; {@link #applies} must hold. */
     public static void copy(Storage src, Layout l, Storage out) {
+        copy(src, l, out, SCALAR);
+    }
+
+    /** out (row-major, x's shape) = src seen through {@code l}, piece by piece with {@code tiles}; {@link #applies} must hold. */
+    public static void copy(Storage src, Layout l, Storage out, Tiles tiles) {
         int nd = l.ndim();
         int rows = l.shape()[nd - 2];
         int cols = l.shape()[nd - 1];
@@ -49,25 +86,29 @@ public final class Transposes {
                 index[d] = 0;
             }
         }
-        int rowTiles = (rows + TILE - 1) / TILE;
-        int minTiles = Math.max(1, (1 << 15) / (TILE * Math.max(1, cols)));
+        int tr = tiles.rows();
+        int rowTiles = (rows + tr - 1) / tr;
+        int minTiles = Math.max(1, (1 << 15) / (tr * Math.max(1, cols)));
         Parallel.forRange(planes * rowTiles, minTiles, (from, to) -> {
             for (int t = from; t < to; t++) {
                 int p = t / rowTiles;
-                int r0 = (t % rowTiles) * TILE;
-                int r1 = Math.min(rows, r0 + TILE);
+                int r0 = (t % rowTiles) * tr;
+                int r1 = Math.min(rows, r0 + tr);
                 if (src instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
-                    tile(s, bases[p], sc, o, p * plane, cols, r0, r1);
+                    tiles.rows(s, bases[p], sc, o, p * plane, cols, r0, r1);
                 } else if (src instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
-                    tile(s, bases[p], sc, o, p * plane, cols, r0, r1);
+                    tiles.rows(s, bases[p], sc, o, p * plane, cols, r0, r1);
                 }
             }
         });
     }
 
-    /** Rows [r0, r1) of one plane: o[ob + r·cols + c] = s[sb + r + c·sc], in tiles of columns. */
-    private static void tile(float[] s, int sb, int sc, float[] o, int ob, int cols, int r0, int r1) {
-        for (int c0 = 0; c0 < cols; c0 += TILE) {
+    /**
+     * Rows [r0, r1) of one plane from column {@code from} on: o[ob + r·cols + c] = s[sb + r + c·sc],
+     * in tiles of columns.
+     */
+    public static void tile(float[] s, int sb, int sc, float[] o, int ob, int cols, int r0, int r1, int from) {
+        for (int c0 = from; c0 < cols; c0 += TILE) {
             int c1 = Math.min(cols, c0 + TILE);
             for (int r = r0; r < r1; r++) {
                 int op = ob + r * cols;
@@ -79,8 +120,9 @@ public final class Transposes {
         }
     }
 
-    private static void tile(double[] s, int sb, int sc, double[] o, int ob, int cols, int r0, int r1) {
-        for (int c0 = 0; c0 < cols; c0 += TILE) {
+    /** As the float32 {@code tile}. */
+    public static void tile(double[] s, int sb, int sc, double[] o, int ob, int cols, int r0, int r1, int from) {
+        for (int c0 = from; c0 < cols; c0 += TILE) {
             int c1 = Math.min(cols, c0 + TILE);
             for (int r = r0; r < r1; r++) {
                 int op = ob + r * cols;

@@ -48,7 +48,7 @@ public final class SimdKernels implements Kernels {
     @Override
     public void copy(Storage src, Layout layout, Storage out) {
         if (Transposes.applies(src, layout, out)) {
-            Transposes.copy(src, layout, out);
+            Transposes.copy(src, layout, out, VectorTransposes.INSTANCE);
             return;
         }
         copyInto(src, layout, out, Layout.contiguous(layout.shape()));
