@@ -307,4 +307,36 @@ public interface Kernels {
             }
         }
     }
+
+    /**
+     * The reverse rule of max or min over the middle axis of contiguous {@code x} seen as
+     * [outer, len, inner] from {@code xOff}: {@code y} holds the extremes ([outer, inner],
+     * contiguous from {@code yOff}) and the cotangent of slice (o, j) is read at
+     * {@code gOff + gStep·(o·inner + j)} ({@code gStep} 1 for a contiguous g, 0 for one value, as
+     * backward()'s seed of ones). The elements equal to their slice's extreme share its g evenly:
+     * {@code out = g·share} with share = 1/count (rounded to out's dtype) where x equals the extreme
+     * and 0/count elsewhere — the tensor rule's values to the bit, also when the extreme is NaN
+     * (count 0: every share 0/0, so NaN). {@code out} is [outer, len, inner].
+     */
+    default void extremumBackward(Storage x, int xOff, Storage y, int yOff, Storage g, int gOff, int gStep, Storage out,
+                                  int outer, int len, int inner) {
+        boolean f32 = out instanceof Storage.F32;
+        for (int o = 0; o < outer; o++) {
+            for (int j = 0; j < inner; j++) {
+                int at = o * len * inner + j;
+                double m = y.get(yOff + o * inner + j);
+                int count = 0;
+                for (int k = 0; k < len; k++) {
+                    count += x.get(xOff + at + k * inner) == m ? 1 : 0;
+                }
+                double hit = f32 ? (float) (1.0 / count) : 1.0 / count;
+                double miss = 0.0 / count;
+                double gv = g.get(gOff + gStep * (o * inner + j));
+                for (int k = 0; k < len; k++) {
+                    int i = at + k * inner;
+                    out.set(i, gv * (x.get(xOff + i) == m ? hit : miss));
+                }
+            }
+        }
+    }
 }

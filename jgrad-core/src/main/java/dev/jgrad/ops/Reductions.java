@@ -76,7 +76,8 @@ public final class Reductions {
 
     /**
      * Max or min over axes. Ties share the gradient evenly: each element attaining the extreme gets
-     * the share mask/count, a constant, so VJP = ḡ·share and JVP = Σ share·ẋ.
+     * the share mask/count, a constant, so VJP = ḡ·share and JVP = Σ share·ẋ. The VJP on raw values
+     * over one run of axes is one kernel call ({@link Kernels#extremumBackward}, the same values).
      */
     private static Tensor extremum(String op, Kernels.Reduction kind, Tensor x, int[] axes, boolean keepDims) {
         int[] s = x.shape();
@@ -92,7 +93,54 @@ public final class Reductions {
         Tensor[] inputs = {x};
         return Autograd.record(op, Values.reduce(kind, value(x), mask, keepDims), inputs,
                 (y, t) -> t[0].mul(tieShare(x, y, kept, sumAxes)).sum(sumAxes, keepDims),
-                (y, g) -> new Tensor[] {g.reshape(kept).broadcastTo(s).mul(tieShare(x, y, kept, sumAxes))});
+                // First order on raw values: one kernel call; the tensor rule otherwise (same values).
+                (y, g) -> new Tensor[] {g.dtype() == x.dtype() && Autograd.plainValues(x, g) && axesRun(mask) >= 0
+                        ? Autograd.constant(extremumGradient(value(x), value(y), value(g).reshape(kept), mask))
+                        : g.reshape(kept).broadcastTo(s).mul(tieShare(x, y, kept, sumAxes))});
+    }
+
+    /** The first reduced axis when the reduced axes are one run of neighbours (all of them for a 0-d x), else −1. */
+    private static int axesRun(boolean[] mask) {
+        int first = -1;
+        for (int d = 0; d < mask.length; d++) {
+            if (mask[d] && first < 0) {
+                first = d;
+            } else if (mask[d] && !mask[d - 1]) {
+                return -1;
+            }
+        }
+        return first < 0 ? mask.length : first;
+    }
+
+    /**
+     * {@link Kernels#extremumBackward} for x (any layout), y its extremes and g their cotangent in
+     * the kept shape; reduced axes one run ({@link #axesRun}). A g with every stride 0 (backward()'s
+     * seed of ones; size-1 axes aside) is read as one value.
+     */
+    private static NDArray extremumGradient(NDArray x, NDArray y, NDArray g, boolean[] mask) {
+        int[] s = x.shapeRef();
+        Storage out = Storage.allocate(x.dtype(), Shapes.numel(s));
+        if (out.length() == 0) {
+            return new NDArray(out, Layout.contiguous(s.clone()));
+        }
+        int first = axesRun(mask);
+        int last = first;
+        while (last < s.length && mask[last]) {
+            last++;
+        }
+        boolean constant = true;
+        for (int d = 0; d < g.layout().ndim(); d++) {
+            constant &= g.layout().strides()[d] == 0 || g.layout().shape()[d] == 1;
+        }
+        NDArray xc = x.contiguous();
+        NDArray yc = y.contiguous();
+        NDArray gc = constant ? g : g.contiguous();
+        int outer = Shapes.numel(Arrays.copyOfRange(s, 0, first));
+        int len = Shapes.numel(Arrays.copyOfRange(s, first, last));
+        int inner = Shapes.numel(Arrays.copyOfRange(s, last, s.length));
+        Values.kernels().extremumBackward(xc.storage(), xc.layout().offset(), yc.storage(), yc.layout().offset(),
+                gc.storage(), gc.layout().offset(), constant ? 0 : 1, out, outer, len, inner);
+        return new NDArray(out, Layout.contiguous(s.clone()));
     }
 
     /** 1/count where x equals the reduced extreme (count = ties in its slice), 0 elsewhere; constant. */

@@ -300,6 +300,17 @@ public final class SimdKernels implements Kernels {
         }
     }
 
+    /** Count and write passes per row or column block, shared among threads ({@link ExtremumBackward}). */
+    @Override
+    public void extremumBackward(Storage x, int xOff, Storage y, int yOff, Storage g, int gOff, int gStep, Storage out,
+                                 int outer, int len, int inner) {
+        if (x.dtype() == out.dtype() && y.dtype() == out.dtype() && g.dtype() == out.dtype()) {
+            ExtremumBackward.run(array(x), xOff, array(y), yOff, array(g), gOff, gStep, array(out), outer, len, inner);
+        } else {
+            Kernels.super.extremumBackward(x, xOff, y, yOff, g, gOff, gStep, out, outer, len, inner);
+        }
+    }
+
     @Override
     public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
         scalar.argReduce(max, x, lx, axis, out);
