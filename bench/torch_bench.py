@@ -141,6 +141,9 @@ OPS = {
     "norm": lambda v: v.norm(),
     "transposeCopy": lambda v: v.t().contiguous(),
     "pow": lambda v: v.pow(2.5),
+    # jgrad's max shares the gradient evenly among ties, as amax does (max(dim) picks one index).
+    "max": lambda v: v.amax(1),
+    "addTransposed": lambda v: v.t() + v,
 }
 
 

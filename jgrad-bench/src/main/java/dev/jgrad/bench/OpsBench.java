@@ -14,8 +14,9 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * Informational rows "ops" (no target in issue 4): ops a user calls that the target rows do not
  * time, on a 1024 × 1024 float32 tensor uniform in [−4, 4] — softmax, logSoftmax and logsumexp
- * along rows, norm of all elements, a transposed view made contiguous, and pow(2.5) (of |x|, the
- * input taken positive in setup). {@code forward}: no gradient recorded. {@code forwardBackward}:
+ * along rows, norm of all elements, a transposed view made contiguous, pow(2.5) (of |x|, the
+ * input taken positive in setup), max along rows (ties share the gradient evenly: PyTorch's amax)
+ * and x.mT() + x (an element-wise op with a swapped operand). {@code forward}: no gradient recorded. {@code forwardBackward}:
  * from a fresh leaf, y = f(x) evaluated, then y.backward() with its default seed of ones, as
  * PyTorch's y.backward(torch.ones(()).expand_as(y)). PyTorch counterparts: workloads "ops_fwd" and
  * "ops_fwdbwd" in bench/torch_bench.py.
@@ -25,7 +26,7 @@ public class OpsBench extends BenchDefaults {
 
     @State(Scope.Benchmark)
     public static class Input {
-        @Param({"softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow"})
+        @Param({"softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow", "max", "addTransposed"})
         public String op;
 
         Tensor x;
@@ -50,6 +51,8 @@ public class OpsBench extends BenchDefaults {
             case "norm" -> x.norm();
             case "transposeCopy" -> x.transpose(0, 1).contiguous();
             case "pow" -> x.pow(2.5);
+            case "max" -> x.max(1);
+            case "addTransposed" -> x.transpose(0, 1).add(x);
             default -> throw new IllegalArgumentException("OpsBench: unknown op " + op);
         };
     }
