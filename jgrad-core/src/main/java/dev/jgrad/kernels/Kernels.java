@@ -57,7 +57,8 @@ public interface Kernels {
     /**
      * Reduces {@code x} over the axes flagged in {@code axes}; {@code out} holds the result in the
      * row-major order of the kept-dims shape. Empty reductions give the identity (0 for sum,
-     * -inf for max, +inf for min).
+     * -inf for max, +inf for min). MAX and MIN are folds of Math.max and Math.min: a NaN in the
+     * slice gives NaN, and +0 counts as above −0.
      */
     void reduce(Reduction kind, Storage x, Layout lx, boolean[] axes, Storage out);
 

@@ -250,20 +250,16 @@ public final class ScalarKernels implements Kernels {
                             acc[po] += v * v;
                         }
                     }
+                    // Math.max / Math.min: NaN wins, and +0 is above −0 (the SIMD set's lanes agree;
+                    // a plain v > acc kept whichever zero came first).
                     case MAX -> {
                         for (int j = 0; j < inner; j++, px += sx, po += so) {
-                            double v = x.get(px);
-                            if (v > acc[po] || Double.isNaN(v)) {
-                                acc[po] = v;
-                            }
+                            acc[po] = Math.max(acc[po], x.get(px));
                         }
                     }
                     case MIN -> {
                         for (int j = 0; j < inner; j++, px += sx, po += so) {
-                            double v = x.get(px);
-                            if (v < acc[po] || Double.isNaN(v)) {
-                                acc[po] = v;
-                            }
+                            acc[po] = Math.min(acc[po], x.get(px));
                         }
                     }
                 }

@@ -76,6 +76,44 @@ final class ReductionAndIndexingChecks {
                 }
             }
         }
+        longRowExtremes(k);
+    }
+
+    /**
+     * MAX and MIN along long rows (the SIMD loops keep several accumulators), bit for bit against
+     * a Math.max / Math.min fold: a NaN, a lone +0 among −0 and negatives, a lone −0 among +0 and
+     * positives, each at positions that fall in every accumulator and in the tail.
+     */
+    private static void longRowExtremes(Kernels k) {
+        Random rnd = new Random(8);
+        for (DType dt : DTYPES) {
+            for (int len : new int[] {200, 1023}) {
+                int rows = 3 * 70;
+                Storage x = Storage.allocate(dt, rows * len);
+                for (int r = 0; r < rows; r++) {
+                    int kind = r % 3;
+                    int pos = (r / 3) * len / 70 + (r / 3) % 7;
+                    for (int i = 0; i < len; i++) {
+                        double v = kind == 0 ? 2 * rnd.nextDouble() - 1
+                                : kind == 1 ? (rnd.nextBoolean() ? -0.0 : -1 - rnd.nextDouble())
+                                : (rnd.nextBoolean() ? 0.0 : 1 + rnd.nextDouble());
+                        x.set(r * len + i, i == pos ? (kind == 0 ? Double.NaN : kind == 1 ? 0.0 : -0.0) : v);
+                    }
+                }
+                for (Kernels.Reduction red : new Kernels.Reduction[] {Kernels.Reduction.MAX, Kernels.Reduction.MIN}) {
+                    Storage out = sentinel(dt, rows);
+                    k.reduce(red, x, Layout.contiguous(new int[] {rows, len}), new boolean[] {false, true}, out);
+                    for (int r = 0; r < rows; r++) {
+                        double want = red == Kernels.Reduction.MAX ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
+                        for (int i = 0; i < len; i++) {
+                            want = red == Kernels.Reduction.MAX ? Math.max(want, x.get(r * len + i)) : Math.min(want, x.get(r * len + i));
+                        }
+                        int at = r;
+                        assertSame(want, out.get(r), () -> k.name() + " " + red + " " + dt + " row " + at + " of length " + len);
+                    }
+                }
+            }
+        }
     }
 
     /** SUM, MAX, MIN and SUM_OF_SQUARES of {@code x} over {@code axes} against one naive pass. */
