@@ -200,10 +200,7 @@ final class DoubleLanes {
             for (; i < n; i += L) a0 = a0.min(at(x, p + i));
         }
         DoubleVector acc = max ? a0.max(a1).max(a2.max(a3)) : a0.min(a1).min(a2.min(a3));
-        double r = init;
-        for (double v : acc.toArray()) {
-            r = max ? Math.max(r, v) : Math.min(r, v);
-        }
+        double r = max ? Math.max(init, acc.reduceLanes(VectorOperators.MAX)) : Math.min(init, acc.reduceLanes(VectorOperators.MIN));
         for (; i < len; i++) {
             r = max ? Math.max(r, x[p + i]) : Math.min(r, x[p + i]);
         }
