@@ -74,7 +74,7 @@ final class Values {
         int[] shape = sameShape ? a0.shapeRef() : Shapes.broadcast(op, a0.shapeRef(), b0.shapeRef());
         int n = sameShape ? a0.numel() : Shapes.numel(shape);
         NDArray a = rowMajorIfSwapped(a0, n);
-        NDArray b = rowMajorIfSwapped(b0, n);
+        NDArray b = b0 == a0 ? a : rowMajorIfSwapped(b0, n);
         if (f instanceof BinaryFn fn) {
             NDArray deferred = Deferred.zip(fn, a, b, shape, n);
             if (deferred != null) {
