@@ -311,9 +311,22 @@ public final class SimdKernels implements Kernels {
         }
     }
 
+    /** On contiguous x, rows in vector lanes and other axes by column blocks ({@link ArgReduce}); any other layout by the scalar kernel. */
     @Override
     public void argReduce(boolean max, Storage x, Layout lx, int axis, Storage out) {
-        scalar.argReduce(max, x, lx, axis, out);
+        int[] s = lx.shape();
+        int len = s[axis];
+        int inner = 1;
+        for (int d = axis + 1; d < s.length; d++) {
+            inner *= s[d];
+        }
+        if (!lx.isContiguous() || out.length() == 0 || len == 0 || out.length() < MIN_ROW && len < MIN_ROW) {
+            scalar.argReduce(max, x, lx, axis, out);
+        } else if (inner == 1) {
+            ArgReduce.rows(max, array(x), lx.offset(), len, out.length(), out);
+        } else {
+            ArgReduce.columns(max, array(x), lx.offset(), out.length() / inner, len, inner, out);
+        }
     }
 
     /** The packed, register-tiled, multi-threaded product of {@link SimdMatmul}. */
