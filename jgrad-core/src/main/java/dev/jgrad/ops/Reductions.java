@@ -114,8 +114,8 @@ public final class Reductions {
 
     /**
      * {@link Kernels#extremumBackward} for x (any layout), y its extremes and g their cotangent in
-     * the kept shape; reduced axes one run ({@link #axesRun}). A g with every stride 0 (backward()'s
-     * seed of ones; size-1 axes aside) is read as one value.
+     * the kept shape; reduced axes one run ({@link #axesRun}). A g of one value
+     * ({@link Values#oneValue}) is read as that value.
      */
     private static NDArray extremumGradient(NDArray x, NDArray y, NDArray g, boolean[] mask) {
         int[] s = x.shapeRef();
@@ -128,10 +128,7 @@ public final class Reductions {
         while (last < s.length && mask[last]) {
             last++;
         }
-        boolean constant = true;
-        for (int d = 0; d < g.layout().ndim(); d++) {
-            constant &= g.layout().strides()[d] == 0 || g.layout().shape()[d] == 1;
-        }
+        boolean constant = Values.oneValue(g);
         NDArray xc = x.contiguous();
         NDArray yc = y.contiguous();
         NDArray gc = constant ? g : g.contiguous();

@@ -98,9 +98,9 @@ final class Softmaxes {
     /**
      * Softmax's or logSoftmax's reverse rule along {@code axis} in one kernel call
      * ({@link Kernels#softmaxBackward}): y the op's output, g a cotangent of y's shape and dtype
-     * (for SOFTMAX also a tangent: the same formula is its forward rule). A g with every stride 0
-     * (backward()'s seed of ones, a sum's broadcast) is read as one value; any other layout is
-     * made contiguous first.
+     * (for SOFTMAX also a tangent: the same formula is its forward rule). A g of one value
+     * ({@link Values#oneValue}: backward()'s seed of ones, a broadcast scalar) is read as that
+     * value; any other layout is made contiguous first.
      */
     static NDArray backward(Kernels.Softmax mode, NDArray y, NDArray g, int axis) {
         int[] s = y.shapeRef();
@@ -110,10 +110,7 @@ final class Softmaxes {
             return result;
         }
         NDArray yc = y.contiguous();
-        boolean constant = true;
-        for (int stride : g.layout().strides()) {
-            constant &= stride == 0;
-        }
+        boolean constant = Values.oneValue(g);
         NDArray gc = constant ? g : g.contiguous();
         int outer = Shapes.numel(java.util.Arrays.copyOfRange(s, 0, axis));
         int inner = Shapes.numel(java.util.Arrays.copyOfRange(s, axis + 1, s.length));

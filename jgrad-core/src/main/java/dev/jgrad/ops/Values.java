@@ -52,6 +52,21 @@ final class Values {
         return swapped ? v.contiguous() : v;
     }
 
+    /**
+     * Whether every element of {@code v} is the one stored at its offset (every stride 0 but on
+     * size-1 axes: backward()'s seed of ones, a broadcast scalar), so a kernel may read it with a
+     * step of 0 instead of a contiguous copy.
+     */
+    static boolean oneValue(NDArray v) {
+        Layout l = v.layout();
+        for (int d = 0; d < l.ndim(); d++) {
+            if (l.strides()[d] != 0 && l.shape()[d] != 1) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** {@code f} applied to every element; same shape and dtype. */
     static NDArray map(DoubleUnaryOperator f, NDArray x0) {
         int n = x0.numel();
