@@ -1,6 +1,5 @@
 package dev.jgrad.kernels;
 
-import dev.jgrad.kernels.simd.SimdKernels;
 import dev.jgrad.tensor.Storage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -10,7 +9,6 @@ import java.util.function.DoubleUnaryOperator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The SIMD float64 sin, cos, tan, tanh, exp and expm1 against Math.* on over two million arguments each,
@@ -26,9 +24,7 @@ class DoubleTranscendentalUlpTest {
 
     @BeforeAll
     static void simdKernels() {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "vector module not loaded");
-        assumeTrue(!"scalar".equals(System.getProperty("jgrad.kernels")), "scalar kernels forced");
-        simd = new SimdKernels();
+        simd = StridedViews.simdKernelsOrSkip();
     }
 
     @Test

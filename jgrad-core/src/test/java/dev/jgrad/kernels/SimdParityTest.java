@@ -24,7 +24,6 @@ import static dev.jgrad.kernels.StridedViews.assertUlps;
 import static dev.jgrad.kernels.StridedViews.assertWithin;
 import static dev.jgrad.kernels.StridedViews.sentinel;
 import static dev.jgrad.kernels.StridedViews.view;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * SIMD kernels against the scalar reference on what the contract test leaves out: lengths past the
@@ -41,10 +40,7 @@ class SimdParityTest {
 
     @BeforeAll
     static void simdKernels() {
-        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "vector module not loaded");
-        // Both implementations are built here, so the run that forces scalar ops has nothing to add.
-        assumeTrue(!"scalar".equals(System.getProperty("jgrad.kernels")), "scalar kernels forced");
-        simd = new SimdKernels();
+        simd = StridedViews.simdKernelsOrSkip();
     }
 
     /** Mostly uniform in [-5, 5]; one in ten a special value. */

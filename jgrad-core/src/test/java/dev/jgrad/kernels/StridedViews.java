@@ -1,6 +1,7 @@
 package dev.jgrad.kernels;
 
 import dev.jgrad.DType;
+import dev.jgrad.kernels.simd.SimdKernels;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.Shapes;
 import dev.jgrad.tensor.Storage;
@@ -13,6 +14,7 @@ import java.util.function.DoubleSupplier;
 import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Fixtures for {@link KernelsContractTest}: strided views of every layout kind the ops produce
@@ -141,6 +143,17 @@ final class StridedViews {
             flat /= shape[d];
         }
         return index;
+    }
+
+    /**
+     * The SIMD kernel set for a test that compares it with the scalar one; the test is skipped when
+     * the vector module is not loaded, or in the run that forces scalar kernels (it builds both
+     * sets itself, so that run has nothing to add).
+     */
+    static Kernels simdKernelsOrSkip() {
+        assumeTrue(ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent(), "vector module not loaded");
+        assumeTrue(!"scalar".equals(System.getProperty("jgrad.kernels")), "scalar kernels forced");
+        return new SimdKernels();
     }
 
     /** A storage of {@code n} elements all equal to {@link #SENTINEL}. */

@@ -5,14 +5,12 @@ import dev.jgrad.kernels.Parallel;
 import dev.jgrad.tensor.Layout;
 import dev.jgrad.tensor.Storage;
 
-import java.util.Arrays;
-
 /**
  * SUM/MAX/MIN/SUM_OF_SQUARES of a contiguous tensor whose reduced axes form one block: seen as
  * [outer (kept), r (reduced), inner (kept)], each output is either a contiguous range reduced in
- * vector lanes (inner = 1) or the sum of r rows added vector-wise (inner &gt; 1). Sums accumulate
- * in double (float32 widened; squares taken there, with one fma), as the scalar kernel does;
- * max/min propagate NaN.
+ * vector lanes (inner = 1) or columns reduced down r rows ({@link ColumnStrips}, inner &gt; 1).
+ * Sums accumulate in double (float32 widened; squares taken there, with one fma), as the scalar
+ * kernel does; max/min propagate NaN.
  */
 final class SimdReductions {
     private SimdReductions() {
@@ -45,7 +43,6 @@ final class SimdReductions {
         int outer = (int) sizes[0];
         int r = (int) sizes[1];
         int inner = (int) sizes[2];
-        int k = kind.ordinal();
         double init = kind == Reduction.MAX ? Double.NEGATIVE_INFINITY : kind == Reduction.MIN ? Double.POSITIVE_INFINITY : 0.0;
         int off = lx.offset();
         if (inner == 1) {
@@ -60,24 +57,16 @@ final class SimdReductions {
             }
             return true;
         }
+        // Columns split across threads in units of whole strips when there are enough of them;
+        // each thread reduces its columns down all r rows.
+        int unit = inner >= 2 * ColumnStrips.W ? ColumnStrips.W : DoubleLanes.S.length();
+        int units = (inner + unit - 1) / unit;
+        int grain = (int) Math.max(1, SimdKernels.MIN_CHUNK / ((long) r * unit));
         for (int o = 0; o < outer; o++) {
             int base = off + o * r * inner;
             int ob = o * inner;
-            // Columns split across threads; each thread adds its column block of all r rows.
-            Parallel.forRange(inner, Math.max(DoubleLanes.S.length(), SimdKernels.MIN_CHUNK / r), (from, to) -> {
-                double[] acc = new double[inner];
-                Arrays.fill(acc, from, to, init);
-                for (int t = 0; t < r; t++) {
-                    if (x instanceof Storage.F64(double[] xs)) {
-                        DoubleLanes.accumulate(k, xs, base + t * inner, acc, from, to);
-                    } else {
-                        FloatLanes.accumulate(k, ((Storage.F32) x).data(), base + t * inner, acc, from, to);
-                    }
-                }
-                for (int j = from; j < to; j++) {
-                    out.set(ob + j, acc[j]);
-                }
-            });
+            Parallel.forRange(units, grain, (from, to) ->
+                    ColumnStrips.reduce(kind, x, base, r, inner, from * unit, Math.min(inner, to * unit), out, ob, init));
         }
         return true;
     }
