@@ -144,6 +144,7 @@ OPS = {
     # jgrad's max shares the gradient evenly among ties, as amax does (max(dim) picks one index).
     "max": lambda v: v.amax(1),
     "addTransposed": lambda v: v.t() + v,
+    "sumColumns": lambda v: v.sum(0),
 }
 
 
