@@ -11,8 +11,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (inner = 1) is a row, read with vectors along it; with inner &gt; 1 the slices are columns, and a
  * vector holds neighbouring columns, so each of the len rows is read in order. exp is
  * {@link DoublePoly#exp(DoubleVector)} (within 1 ulp of Math.exp; lanes beyond its range take
- * Math.exp). Rows are {@link SoftmaxRows}' (float32 in float lanes); float32 column blocks are
- * widened into a double scratch, computed there and rounded once. Rows (or blocks of columns) are shared among the kernel threads.
+ * Math.exp). Rows are {@link SoftmaxRows}' and float32 column blocks {@link SoftmaxColumns}' (both
+ * in float lanes). Rows (or blocks of columns) are shared among the kernel threads.
  */
 final class SoftmaxLoops {
     private static final VectorSpecies<Double> S = DoubleLanes.S;
@@ -63,55 +63,16 @@ final class SoftmaxLoops {
         }
         int blocks = (inner + BLOCK - 1) / BLOCK;
         Parallel.forPieces(outer * blocks, Math.max(1, 4 * GRAIN / Math.max(1, len * BLOCK)), 1, (from, to) -> {
-            double[] m = new double[BLOCK];
+            float[] shift = new float[BLOCK];
             double[] s = new double[BLOCK];
-            double[] block = new double[len * BLOCK];
             for (int p = from; p < to; p++) {
                 int o = p / blocks;
                 int j0 = (p % blocks) * BLOCK;
                 int cols = Math.min(BLOCK, inner - j0);
-                widen(x, xOff + o * len * inner + j0, inner, block, BLOCK, len, cols);
-                if (mode == Softmax.LOG_SUM_EXP) {
-                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, cols, m, s, -2, null, 0);
-                    for (int j = 0; j < cols; j++) {
-                        out[o * inner + j0 + j] = (float) (Math.log(s[j]) + m[j]);
-                    }
-                } else {
-                    columns(mode, block, 0, BLOCK, block, 0, BLOCK, len, cols, m, s, -1, w, o * inner + j0);
-                    narrow(block, 0, BLOCK, out, o * len * inner + j0, inner, len, cols);
-                }
+                int at = o * len * inner + j0;
+                SoftmaxColumns.block(mode, x, xOff + at, inner, out, at, len, cols, shift, s, w, o * inner + j0, o * inner + j0);
             }
         });
-    }
-
-    /** x[from + k·ld + j] as doubles into d[k·dld + j] for k &lt; rows, j &lt; w. */
-    private static void widen(float[] x, int from, int ld, double[] d, int dld, int rows, int w) {
-        for (int k = 0; k < rows; k++) {
-            int xp = from + k * ld;
-            int dp = k * dld;
-            int j = 0;
-            for (int n = FloatWideLanes.HALF.loopBound(w); j < n; j += FloatWideLanes.H) {
-                FloatWideLanes.wide(x, xp + j).intoArray(d, dp + j);
-            }
-            for (; j < w; j++) {
-                d[dp + j] = x[xp + j];
-            }
-        }
-    }
-
-    /** d[dOff + k·dld + j] rounded to float into out[from + k·ld + j] for k &lt; rows, j &lt; w. */
-    private static void narrow(double[] d, int dOff, int dld, float[] out, int from, int ld, int rows, int w) {
-        for (int k = 0; k < rows; k++) {
-            int dp = dOff + k * dld;
-            int op = from + k * ld;
-            int j = 0;
-            for (int n = FloatWideLanes.HALF.loopBound(w); j < n; j += FloatWideLanes.H) {
-                FloatWideLanes.narrow(DoubleVector.fromArray(S, d, dp + j), out, op + j);
-            }
-            for (; j < w; j++) {
-                out[op + j] = (float) d[dp + j];
-            }
-        }
     }
 
     /**

@@ -218,23 +218,7 @@ final class SoftmaxRows {
             DoubleVector s1 = DoubleVector.zero(S);
             int i = 0;
             for (; i < n; i += FL) {
-                FloatVector a = FloatVector.fromArray(F, x, p + i);
-                FloatVector d = a.add(nsh);
-                boolean inside = d.compare(VectorOperators.GE, -FloatPoly.EXP_LIMIT).and(d.compare(VectorOperators.LE, 0f)).allTrue();
-                // Two-sum: d + err = x − shift exactly.
-                FloatVector bb = d.sub(a);
-                FloatVector err = a.sub(d.sub(bb)).add(nsh.sub(bb));
-                FloatVector e = FloatPoly.expOfMinusAbs(d);
-                e = e.fma(err, e);
-                if (!inside) {
-                    float[] xs = a.toArray();
-                    float[] es = e.toArray();
-                    float[] ds = d.toArray();
-                    for (int j = 0; j < FL; j++) {
-                        if (!(ds[j] >= -FloatPoly.EXP_LIMIT && ds[j] <= 0)) es[j] = (float) Math.exp(xs[j] - sh);
-                    }
-                    e = FloatVector.fromArray(F, es, 0);
-                }
+                FloatVector e = expShifted(FloatVector.fromArray(F, x, p + i), nsh);
                 if (store) {
                     e.intoArray(out, q + i);
                 }
@@ -251,6 +235,33 @@ final class SoftmaxRows {
             }
             s[r] = sum;
         }
+    }
+
+    /**
+     * exp(a − shift) in float lanes, {@code nsh} = −shift (a float; −shift ≥ −max, so a − shift ≤ 0
+     * within a slice): e^{−|d|} of the rounded difference d times 1 + its two-sum rounding error.
+     * Lanes outside exp's range (or NaN, or above 0 when the shift is 0 for an infinite maximum)
+     * take the double definition, rounded.
+     */
+    static FloatVector expShifted(FloatVector a, FloatVector nsh) {
+        FloatVector d = a.add(nsh);
+        boolean inside = d.compare(VectorOperators.GE, -FloatPoly.EXP_LIMIT).and(d.compare(VectorOperators.LE, 0f)).allTrue();
+        // Two-sum: d + err = a − shift exactly.
+        FloatVector bb = d.sub(a);
+        FloatVector err = a.sub(d.sub(bb)).add(nsh.sub(bb));
+        FloatVector e = FloatPoly.expOfMinusAbs(d);
+        e = e.fma(err, e);
+        if (!inside) {
+            float[] as = a.toArray();
+            float[] es = e.toArray();
+            float[] ds = d.toArray();
+            float[] ns = nsh.toArray();
+            for (int j = 0; j < FL; j++) {
+                if (!(ds[j] >= -FloatPoly.EXP_LIMIT && ds[j] <= 0)) es[j] = (float) Math.exp((double) as[j] + ns[j]);
+            }
+            e = FloatVector.fromArray(F, es, 0);
+        }
+        return e;
     }
 
     private static void scale(float[] out, int oo, int len, int rows, double[] s) {
