@@ -175,7 +175,7 @@ def rows(times):
             out.append((f"{op} 1M f32 {what} (info)", fmt_time(jg, False),
                         f"{fmt_time(pt, False)} ({label(peer)})" if pt else "—",
                         pt / jg if jg and pt else None, "(no target)", None))
-    for op in ("softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow", "max", "addTransposed", "sumColumns"):
+    for op in ("softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow", "max", "addTransposed", "sumColumns", "softmaxColumns"):
         for workload, what in (("ops_fwd", "forward"), ("ops_fwdbwd", "forward+backward")):
             k = key(workload, {"op": op})
             jg = times.get(k, {}).get("jgrad")

@@ -145,6 +145,7 @@ OPS = {
     "max": lambda v: v.amax(1),
     "addTransposed": lambda v: v.t() + v,
     "sumColumns": lambda v: v.sum(0),
+    "softmaxColumns": lambda v: v.softmax(0),
 }
 
 

@@ -16,8 +16,9 @@ import org.openjdk.jmh.infra.Blackhole;
  * time, on a 1024 × 1024 float32 tensor uniform in [−4, 4] — softmax, logSoftmax and logsumexp
  * along rows, norm of all elements, a transposed view made contiguous, pow(2.5) (of |x|, the
  * input taken positive in setup), max along rows (ties share the gradient evenly: PyTorch's amax)
- * x.mT() + x (an element-wise op with a swapped operand) and the sum down the columns, sum(0)
- * (a bias gradient's shape). {@code forward}: no gradient recorded. {@code forwardBackward}:
+ * x.mT() + x (an element-wise op with a swapped operand), the sum down the columns, sum(0) (a bias
+ * gradient's shape), and softmax down the columns, softmax(0) (the kernel's column form, as for
+ * softmax over the channels of [N, C, H, W]). {@code forward}: no gradient recorded. {@code forwardBackward}:
  * from a fresh leaf, y = f(x) evaluated, then y.backward() with its default seed of ones, as
  * PyTorch's y.backward(torch.ones(()).expand_as(y)). PyTorch counterparts: workloads "ops_fwd" and
  * "ops_fwdbwd" in bench/torch_bench.py.
@@ -27,7 +28,7 @@ public class OpsBench extends BenchDefaults {
 
     @State(Scope.Benchmark)
     public static class Input {
-        @Param({"softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow", "max", "addTransposed", "sumColumns"})
+        @Param({"softmax", "logSoftmax", "logsumexp", "norm", "transposeCopy", "pow", "max", "addTransposed", "sumColumns", "softmaxColumns"})
         public String op;
 
         Tensor x;
@@ -55,6 +56,7 @@ public class OpsBench extends BenchDefaults {
             case "max" -> x.max(1);
             case "addTransposed" -> x.transpose(0, 1).add(x);
             case "sumColumns" -> x.sum(0);
+            case "softmaxColumns" -> x.softmax(0);
             default -> throw new IllegalArgumentException("OpsBench: unknown op " + op);
         };
     }
