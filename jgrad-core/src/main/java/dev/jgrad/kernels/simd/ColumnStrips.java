@@ -22,9 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Measured on a 1024 × 1024 block (harness, AMD Zen 4, alternating JVMs): float32 {@code sum(0)}
  * two threads ~100 → ~65 µs, {@code max(0)} ~124 → ~71 µs (PyTorch 1.13 alongside: 81 and 73 µs),
- * one thread ~130–180 → ~100–130 and ~170 → ~115–140 µs. float64 strips of eight double vectors were
- * slower on one thread (max 2×: the 8 KB row stride) and are not used. One method per function:
- * each loop is compiled on its own.
+ * one thread ~130–180 → ~100–130 and ~170 → ~115–140 µs. float64 strips of eight double vectors
+ * were slower on one thread ({@code max(0)} about 2×, cause not found) and are not used. One
+ * method per function: each loop is compiled on its own.
  */
 final class ColumnStrips {
     private static final VectorSpecies<Double> D = DoubleLanes.S;
