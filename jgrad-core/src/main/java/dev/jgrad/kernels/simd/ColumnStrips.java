@@ -45,7 +45,7 @@ final class ColumnStrips {
     static void reduce(Reduction kind, Storage x, int base, int rows, int inner, int from, int to,
                        Storage out, int ob, double init) {
         int j = from;
-        if (x instanceof Storage.F32(float[] xs)) {
+        if (x instanceof Storage.F32(float[] xs) && to - from >= W) {
             double[] r = new double[W];
             float[] f = new float[W];
             boolean extreme = kind == Reduction.MAX || kind == Reduction.MIN;

@@ -78,10 +78,10 @@ final class SoftmaxLoops {
     /**
      * Columns [0, w) of the len × w block x[xo + k·ld + j]: per column m (left holding the shift) and
      * s = Σ exp(x − shift); SOFTMAX and LOG_SOFTMAX write out[oo + k·ldo + j]; LOG_SUM_EXP writes
-     * log s + shift to out[lseAt + j] when lseAt ≥ 0 (the caller reads m and s otherwise). SOFTMAX
+     * log s + shift to out[lseAt + j]. SOFTMAX
      * multiplies column j by weights[wAt + j] when weights is not null ({@link dev.jgrad.kernels.Kernels#softmaxScaled}).
      */
-    static void columns(Softmax mode, double[] x, int xo, int ld, double[] out, int oo, int ldo, int len, int w,
+    private static void columns(Softmax mode, double[] x, int xo, int ld, double[] out, int oo, int ldo, int len, int w,
                         double[] m, double[] s, int lseAt, double[] weights, int wAt) {
         int n = S.loopBound(w);
         java.util.Arrays.fill(m, 0, w, Double.NEGATIVE_INFINITY);
@@ -130,10 +130,8 @@ final class SoftmaxLoops {
             }
         }
         if (mode == Softmax.LOG_SUM_EXP) {
-            if (lseAt >= 0) {
-                for (int j = 0; j < w; j++) {
-                    out[lseAt + j] = Math.log(s[j]) + m[j];
-                }
+            for (int j = 0; j < w; j++) {
+                out[lseAt + j] = Math.log(s[j]) + m[j];
             }
             return;
         }
