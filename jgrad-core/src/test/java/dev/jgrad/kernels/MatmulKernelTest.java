@@ -160,6 +160,9 @@ class MatmulKernelTest {
             runCase(dt, Form.PLAIN, Form.TRANSPOSED, 130, 520, 301, rnd);
             runCase(dt, Form.TRANSPOSED, Form.TRANSPOSED, 37, 260, 300, rnd);
             runCase(dt, Form.PLAIN, Form.PLAIN, 9, 7, 3100, rnd); // wider than one B panel
+            // Deeper than the 1024-deep blocks of cores with a large L2, and wider than their 768 / 512 columns.
+            runCase(dt, Form.PLAIN, Form.PLAIN, 37, 1100, 800, rnd);
+            runCase(dt, Form.TRANSPOSED, Form.TRANSPOSED, 21, 1030, 70, rnd);
         }
     }
 
