@@ -33,7 +33,7 @@ final class CacheSizes {
         return 0;
     }
 
-    /** sysfs's notation: "1024K", "2M", or plain bytes; 0 when it is none of these. */
+    /** sysfs's notation: "1024K", "2M", or plain bytes; 0 when it is none of these (or negative). */
     static long parseSize(String s) {
         if (s.isEmpty()) {
             return 0;
@@ -42,7 +42,7 @@ final class CacheSizes {
         long scale = unit == 'K' ? 1L << 10 : unit == 'M' ? 1L << 20 : unit == 'G' ? 1L << 30 : 1;
         String digits = scale == 1 ? s : s.substring(0, s.length() - 1);
         try {
-            return Math.multiplyExact(Long.parseLong(digits), scale);
+            return Math.max(0, Math.multiplyExact(Long.parseLong(digits), scale));
         } catch (NumberFormatException | ArithmeticException e) {
             return 0;
         }

@@ -69,8 +69,11 @@ public final class SimdMatmul {
      * thread, alternating JVMs): float32 n = 1024 ~225–229 → ~242–246 GFLOP/s, n = 2048 ~220–232 →
      * ~232–239, 128×784·784×256 (the MLP's first layer) ~207–211 → ~217–226 (two threads ~350–379 →
      * ~375–398); float64 n = 1024 / 2048 ~107–111 → ~113–115; the AVX2 tiles (same core, 256-bit
-     * vectors) unchanged. The A block then takes 576 KB (float32) or 768 KB (float64) beside one B
-     * micro-panel of 256 KB: too much for a 512 KiB L2, which keeps the 256-deep blocks.
+     * vectors) unchanged. In full benchmark runs float32 1024³ on one thread stood at 0.93× and
+     * 0.97× OpenBLAS's speed after, 0.91× before (within the runs' spread). Not measured on the Zen 4
+     * machine of the earlier runs (also 1 MiB of L2). The A block then takes 576 KB (float32) or
+     * 768 KB (float64) beside one B micro-panel of 256 KB, more than a 512 KiB L2 holds: such cores
+     * (and unknown ones) keep the 256-deep blocks, as measured before.
      */
     private static final boolean DEEP_BLOCKS = CacheSizes.L2_BYTES >= 1L << 20;
     // Block sizes (elements): with 256-deep blocks a micro-panel pair fits L1 (B: 256×16 floats or

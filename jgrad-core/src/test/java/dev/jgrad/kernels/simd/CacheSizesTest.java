@@ -22,6 +22,7 @@ class CacheSizesTest {
         assertEquals(0, CacheSizes.parseSize("K"));
         assertEquals(0, CacheSizes.parseSize("lots"));
         assertEquals(0, CacheSizes.parseSize("12.5M"));
+        assertEquals(0, CacheSizes.parseSize("-512K"));
         assertEquals(0, CacheSizes.parseSize("99999999999999999999K"));
         assertEquals(0, CacheSizes.parseSize("9223372036854775807K"));
     }
