@@ -167,8 +167,9 @@ class MatmulKernelTest {
     }
 
     /**
-     * Edges of the packed product's blocking: depths around the 8-step transpose that packs
-     * row-major A (k = 1, 7, 8, 9, 13, 17), rows not a multiple of the 4-row tile, and C wider than
+     * Edges of the packed product's blocking: depths around the 8-step transposes that pack
+     * row-major A and transposed B (k = 1, 7, 8, 9, 13, 17; float64 B: 4 steps), panel widths that
+     * are and are not a multiple of eight columns, rows not a multiple of the 4-row tile, and C wider than
      * the strip of B swept at a time (192 float32 or 96 float64 columns at k = 256), ending mid-tile.
      */
     @Test

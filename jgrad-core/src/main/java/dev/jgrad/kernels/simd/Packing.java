@@ -28,14 +28,16 @@ final class Packing {
     /** A 4-row panel column (mr = 4) as one vector, for A read transposed. */
     private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
     private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
-    /** Eight floats, for the 4 × 8 transpose of row-major A; only where such vectors are native. */
+    /** Eight floats, for the 4 × 8 transpose of row-major A. */
     private static final VectorSpecies<Float> F8 = FloatVector.SPECIES_256;
-    private static final boolean TRANSPOSE_8 = F.vectorBitSize() >= 256;
-    // Two-vector shuffles (indices ≥ 8 pick from the second vector) of the 4 × 8 transpose.
+    /** Whether 256-bit vectors are native: the in-register transposes here and in {@link TransposedPanels}. */
+    static final boolean TRANSPOSE_8 = F.vectorBitSize() >= 256;
+    // Two-vector shuffles (indices ≥ 8 pick from the second vector) of the 4 × 8 transpose; the
+    // QUAD ones are also the middle round of TransposedPanels' 8 × 8 transpose.
     private static final VectorShuffle<Float> PAIR_LO = VectorShuffle.fromValues(F8, 0, 8, 1, 9, 4, 12, 5, 13);
     private static final VectorShuffle<Float> PAIR_HI = VectorShuffle.fromValues(F8, 2, 10, 3, 11, 6, 14, 7, 15);
-    private static final VectorShuffle<Float> QUAD_LO = VectorShuffle.fromValues(F8, 0, 1, 8, 9, 2, 3, 10, 11);
-    private static final VectorShuffle<Float> QUAD_HI = VectorShuffle.fromValues(F8, 4, 5, 12, 13, 6, 7, 14, 15);
+    static final VectorShuffle<Float> QUAD_LO = VectorShuffle.fromValues(F8, 0, 1, 8, 9, 2, 3, 10, 11);
+    static final VectorShuffle<Float> QUAD_HI = VectorShuffle.fromValues(F8, 4, 5, 12, 13, 6, 7, 14, 15);
 
     private Packing() {
     }
@@ -147,10 +149,14 @@ final class Packing {
                         dst[d + j] = b[s];
                     }
                 }
+            } else if (TRANSPOSE_8 && rs == 1 && w % 8 == 0 && nr == F_NR) {
+                TransposedPanels.eightColumns(b, src, cs, depth, dst, base, w, F_NR);
+            } else if (TRANSPOSE_8 && rs == 1 && w % 8 == 0 && nr == F_WNR) {
+                TransposedPanels.eightColumns(b, src, cs, depth, dst, base, w, F_WNR);
             } else if (rs == 1 && w % 4 == 0 && nr == F_NR) {
-                fourColumns(b, src, cs, depth, dst, base, w, F_NR);
+                TransposedPanels.fourColumns(b, src, cs, depth, dst, base, w, F_NR);
             } else if (rs == 1 && w % 4 == 0 && nr == F_WNR) {
-                fourColumns(b, src, cs, depth, dst, base, w, F_WNR);
+                TransposedPanels.fourColumns(b, src, cs, depth, dst, base, w, F_WNR);
             } else {
                 // B read transposed: walk each column along its contiguous depth.
                 for (int j = 0; j < w; j++) {
@@ -242,9 +248,9 @@ final class Packing {
                     }
                 }
             } else if (rs == 1 && w % 4 == 0 && nr == D_NR) {
-                fourColumns(b, src, cs, depth, dst, base, w, D_NR);
+                TransposedPanels.fourColumns(b, src, cs, depth, dst, base, w, D_NR);
             } else if (rs == 1 && w % 4 == 0 && nr == D_WNR) {
-                fourColumns(b, src, cs, depth, dst, base, w, D_WNR);
+                TransposedPanels.fourColumns(b, src, cs, depth, dst, base, w, D_WNR);
             } else {
                 for (int j = 0; j < w; j++) {
                     for (int p = 0, s = src + j * cs, d = base + j; p < depth; p++, s += rs, d += nr) {
@@ -255,53 +261,11 @@ final class Packing {
         }
     }
 
-    /**
-     * B read transposed (Wᵀ in G·Wᵀ) into an {@code nr}-column panel: four columns at a time, each
-     * read along its contiguous depth and indexed linearly in p, so the bounds checks leave the loop
-     * (called with the panel widths as constants).
-     */
-    private static void fourColumns(float[] b, int src, int cs, int depth, float[] dst, int base, int w, int nr) {
-        for (int j = 0; j < w; j += 4) {
-            int s0 = src + j * cs;
-            int s1 = s0 + cs;
-            int s2 = s1 + cs;
-            int s3 = s2 + cs;
-            for (int p = 0; p < depth; p++) {
-                int d = base + p * nr + j;
-                dst[d] = b[s0 + p];
-                dst[d + 1] = b[s1 + p];
-                dst[d + 2] = b[s2 + p];
-                dst[d + 3] = b[s3 + p];
-            }
-        }
-    }
-
     /** C[i][j] (=|+=) tile[i·ldt + j] for i < h, j < w: the part of an edge tile that lies inside C. */
     static void copyOut(float[] tile, int ldt, float[] c, int ci, int ldc, boolean add, int h, int w) {
         for (int i = 0; i < h; i++) {
             for (int j = 0, at = ci + i * ldc, t = i * ldt; j < w; j++) {
                 c[at + j] = add ? c[at + j] + tile[t + j] : tile[t + j];
-            }
-        }
-    }
-
-    /**
-     * B read transposed (Wᵀ in G·Wᵀ) into an {@code nr}-column panel: four columns at a time, each
-     * read along its contiguous depth and indexed linearly in p, so the bounds checks leave the loop
-     * (called with the panel widths as constants).
-     */
-    private static void fourColumns(double[] b, int src, int cs, int depth, double[] dst, int base, int w, int nr) {
-        for (int j = 0; j < w; j += 4) {
-            int s0 = src + j * cs;
-            int s1 = s0 + cs;
-            int s2 = s1 + cs;
-            int s3 = s2 + cs;
-            for (int p = 0; p < depth; p++) {
-                int d = base + p * nr + j;
-                dst[d] = b[s0 + p];
-                dst[d + 1] = b[s1 + p];
-                dst[d + 2] = b[s2 + p];
-                dst[d + 3] = b[s3 + p];
             }
         }
     }
