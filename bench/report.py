@@ -207,14 +207,17 @@ def table(times):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--jmh", required=True, help="JMH result file (-rf json)")
+    parser.add_argument("--jmh", nargs="+", required=True, help="JMH result files (-rf json)")
     parser.add_argument("--python", nargs="+", required=True, help="torch_bench.py outputs (JSON lines)")
     parser.add_argument("--meta", help="machine/JDK/date notes (markdown) printed above the table")
     args = parser.parse_args()
     times, config = {}, []
-    load_jmh(args.jmh, times)
+    for p in args.jmh:
+        load_jmh(p, times)
     for p in args.python:
         load_python(p, times, config)
+    # One line per distinct Python setup (a full run starts the script once per group).
+    config = [json.loads(c) for c in dict.fromkeys(json.dumps(c, sort_keys=True) for c in config)]
     if args.meta:
         with open(args.meta) as f:
             print(f.read().rstrip() + "\n")

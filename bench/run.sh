@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 4 and prints one table: jgrad and PyTorch-through-DJL inside one
-# JMH run, then the Python PyTorch / numpy-OpenBLAS counterparts, then bench/report.py.
-#   bench/run.sh           full run (JMH 2 forks x (4 warm-up + 5 measured) iterations; ~15-20 minutes on 2 cores)
+# Runs every benchmark of issue 4 and prints one table: jgrad and PyTorch-through-DJL in JMH, the
+# Python PyTorch / numpy-OpenBLAS counterparts, then bench/report.py. A full run goes group by group
+# (e.g. the MLP's JMH class, then the MLP in Python), so both sides of a row are measured close together.
+#   bench/run.sh           full run (JMH 2 forks x (4 warm-up + 5 measured) iterations; ~30 minutes on 2 cores)
 #   bench/run.sh --quick   smoke test: 1 fork, 2 warm-up + 2 short iterations, fewer Python repetitions
-# Extra arguments after the options go to JMH (e.g. a benchmark regex: bench/run.sh --quick Mlp).
-# Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh.json, torch-*.jsonl, table.md).
+# Extra arguments after the options go to JMH (e.g. a benchmark regex: bench/run.sh --quick Mlp); then
+# those benchmarks run first and every Python row after them.
+# Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh-*.json, torch-*.jsonl, table.md).
 set -euo pipefail
 
 quick=false
@@ -51,7 +53,7 @@ mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ {print $2}') GiB"
   echo "- JDK: $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
-  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up, 10 s for the MLP)')"
+  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up, 10 s for the MLP)')$([[ $# -gt 0 ]] && echo "; JMH subset: $*, then every Python row" || echo '; each group of JMH classes followed at once by its Python rows')"
   echo "- Load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } > "$out/meta.md"
 
@@ -60,13 +62,17 @@ export DJL_OFFLINE=true
 export DJL_CACHE_DIR="$root/jgrad-bench/target/djl-cache"
 export ENGINE_CACHE_DIR="$DJL_CACHE_DIR"
 
-jmh_opts=(-rf json -rff "$out/jmh.json")
+jmh_opts=()
 if [[ $quick == true ]]; then
   jmh_opts+=(-f 1 -wi 2 -w 1s -i 2 -r 500ms)
 fi
-echo "== JMH: jgrad and DJL (log: $out/jmh.log)" >&2
-"$java_cmd" -jar jgrad-bench/target/benchmarks.jar "${jmh_opts[@]}" "$@" 2>&1 | tee "$out/jmh.log" \
-  | grep -E '^(# Benchmark:|# Parameters:|Result|<failure>)' >&2 || true
+: > "$out/jmh.log"
+run_jmh() {  # result file, JMH arguments (benchmark regexes, options)
+  local file="$1"
+  shift
+  "$java_cmd" -jar jgrad-bench/target/benchmarks.jar -rf json -rff "$file" "${jmh_opts[@]}" "$@" 2>&1 \
+    | tee -a "$out/jmh.log" | grep -E '^(# Benchmark:|# Parameters:|Result|<failure>)' >&2 || true
+}
 
 py_opts=()
 [[ $quick == true ]] && py_opts+=(--quick)
@@ -80,13 +86,49 @@ run_python() {  # threads, output file, extra options
     OMP_NUM_THREADS="$threads" OPENBLAS_NUM_THREADS="$threads" \
     /usr/bin/python3 bench/torch_bench.py --threads "$threads" "${py_opts[@]}" "$@" > "$file"
 }
-echo "== Python: PyTorch and numpy/OpenBLAS, 1 thread (matmul rows)" >&2
-run_python 1 "$out/torch-1.jsonl" --only matmul
-echo "== Python: PyTorch and numpy/OpenBLAS, 2 threads (every row)" >&2
-run_python 2 "$out/torch-2.jsonl"
+
+if [[ $# -gt 0 ]]; then
+  # A subset chosen by JMH arguments: those benchmarks, then every Python row.
+  echo "== JMH: jgrad and DJL (log: $out/jmh.log)" >&2
+  run_jmh "$out/jmh-subset.json" "$@"
+  echo "== Python: PyTorch and numpy/OpenBLAS, 1 thread (matmul rows)" >&2
+  run_python 1 "$out/torch-1-matmul.jsonl" --only matmul
+  echo "== Python: PyTorch and numpy/OpenBLAS, 2 threads (every row)" >&2
+  run_python 2 "$out/torch-2-all.jsonl"
+else
+  # Full run, interleaved: each group of JMH classes (jgrad and DJL), then at once the same rows in
+  # Python, so the two sides of a row are measured minutes apart rather than most of the run apart
+  # (these 2-core machines have slow phases lasting minutes). Group: JMH classes | threads | Python groups.
+  groups=(
+    "Matmul1ThreadBench|1|matmul"
+    "Matmul2ThreadsBench|2|matmul"
+    "ElementwiseChainBench|2|chain"
+    "SmallTensorChainBench|2|small_chain"
+    "ScalarGraphBench|2|scalar_graph"
+    "MlpBench|2|mlp"
+    "HvpBench|2|hvp"
+    "ActivationBench|2|activations"
+    "OpsBench|2|ops"
+  )
+  # Every benchmark class must be in a group (a class left out would just be missing from the table).
+  covered="$(printf '%s\n' "${groups[@]}" | cut -d '|' -f 1 | tr '|' '\n' | sort -u)"
+  listed="$("$java_cmd" -jar jgrad-bench/target/benchmarks.jar -l | sed -n 's/^dev\.jgrad\.bench\.\([A-Za-z0-9]*\)\..*/\1/p' | sort -u)"
+  missing="$(comm -13 <(echo "$covered") <(echo "$listed"))"
+  if [[ -n "$missing" ]]; then
+    echo "run.sh: benchmark classes in no group of run.sh: $missing" >&2
+    exit 1
+  fi
+  for g in "${groups[@]}"; do
+    IFS='|' read -r classes threads pygroups <<< "$g"
+    echo "== JMH: $classes (jgrad and DJL; log: $out/jmh.log)" >&2
+    run_jmh "$out/jmh-$classes.json" "^dev\.jgrad\.bench\.$classes\."
+    echo "== Python: $pygroups, $threads thread(s)" >&2
+    run_python "$threads" "$out/torch-$threads-$classes.jsonl" --only "$pygroups"
+  done
+fi
 
 echo "- Load average at end: $(cut -d ' ' -f 1-3 /proc/loadavg)" >> "$out/meta.md"
-/usr/bin/python3 bench/report.py --jmh "$out/jmh.json" --python "$out/torch-1.jsonl" "$out/torch-2.jsonl" \
+/usr/bin/python3 bench/report.py --jmh "$out"/jmh-*.json --python "$out"/torch-*.jsonl \
   --meta "$out/meta.md" | tee "$out/table.md"
 
 if grep -q '<failure>' "$out/jmh.log"; then

@@ -268,26 +268,32 @@ def native_libs():
     return libs
 
 
+# --only groups, in the order of a full run (bench/run.sh runs each right after its JMH classes).
+GROUPS = {"matmul": None, "chain": bench_chain, "small_chain": bench_small_chain, "scalar_graph": bench_scalar_graph,
+          "mlp": bench_mlp, "hvp": bench_hvp, "activations": bench_activations, "ops": bench_ops}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--threads", type=int, required=True)
-    parser.add_argument("--only", choices=["matmul", "all"], default="all")
+    parser.add_argument("--only", default="all",
+                        help="comma-separated groups to run (default all): " + ", ".join(GROUPS))
     parser.add_argument("--quick", action="store_true", help="fewer and shorter repetitions (smoke test)")
     args = parser.parse_args()
+    groups = list(GROUPS) if args.only == "all" else args.only.split(",")
+    unknown = [g for g in groups if g not in GROUPS]
+    if unknown:
+        parser.error(f"--only: unknown group(s) {', '.join(unknown)}; expected some of {', '.join(GROUPS)} or all")
     torch.set_num_threads(args.threads)
     timer = Timer(warmup=2, reps=3, min_time=0.05) if args.quick else Timer(warmup=5, reps=9, min_time=0.3)
     print(json.dumps({"config": {"torch": torch.__version__, "numpy": np.__version__, "threads": args.threads,
                                  "torch_threads": torch.get_num_threads(), "quick": args.quick,
                                  "native_libs": native_libs()}}), flush=True)
-    bench_matmul(timer, args.threads)
-    if args.only == "all":
-        bench_chain(timer)
-        bench_small_chain(timer)
-        bench_scalar_graph(timer)
-        bench_mlp(timer)
-        bench_hvp(timer)
-        bench_activations(timer)
-        bench_ops(timer)
+    for g in groups:
+        if g == "matmul":
+            bench_matmul(timer, args.threads)
+        else:
+            GROUPS[g](timer)
     return 0
 
 
