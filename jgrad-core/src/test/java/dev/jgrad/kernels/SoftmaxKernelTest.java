@@ -8,6 +8,7 @@ import org.junit.jupiter.api.Test;
 import java.util.Random;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -110,6 +111,40 @@ class SoftmaxKernelTest {
                     assertEquals(Math.exp(lsm.get(i)), sm.get(i), 1e-14 + 1e-12 * sm.get(i));
                 }
                 assertEquals(1.0, total, 1e-13);
+            }
+        }
+    }
+
+    /**
+     * The row maximum is the shift that keeps exp in range: one element far above the rest (150 in
+     * float32, 1000 in float64, whose exp overflows unshifted) at every position of a row long
+     * enough for several four-vector blocks of the maximum's running maxima and a tail, each
+     * position in its own row.
+     */
+    @Test
+    void aLargeElementAnywhereInTheRowSetsTheShift() {
+        int len = 150;
+        Random rnd = new Random(13);
+        for (boolean f32 : new boolean[] {false, true}) {
+            double[] x = new double[len * len];
+            for (int i = 0; i < x.length; i++) {
+                x[i] = rnd.nextGaussian();
+            }
+            for (int r = 0; r < len; r++) {
+                x[r * len + r] = f32 ? 150 : 1000;
+            }
+            for (Kernels.Softmax mode : Kernels.Softmax.values()) {
+                int outLen = mode == Kernels.Softmax.LOG_SUM_EXP ? len : x.length;
+                Storage xs = f32 ? new Storage.F32(toFloats(x)) : new Storage.F64(x.clone());
+                Storage want = f32 ? new Storage.F32(new float[outLen]) : new Storage.F64(new double[outLen]);
+                Storage got = f32 ? new Storage.F32(new float[outLen]) : new Storage.F64(new double[outLen]);
+                SCALAR.softmax(mode, xs, 0, want, len, len, 1);
+                simd.softmax(mode, xs, 0, got, len, len, 1);
+                for (int i = 0; i < outLen; i++) {
+                    assertTrue(Double.isFinite(got.get(i)), mode + (f32 ? " float32" : " float64") + " at " + i + ": " + got.get(i));
+                    compare(mode + (f32 ? " float32" : " float64") + " large element, at " + i, want.get(i), got.get(i), f32,
+                            mode != Kernels.Softmax.SOFTMAX);
+                }
             }
         }
     }

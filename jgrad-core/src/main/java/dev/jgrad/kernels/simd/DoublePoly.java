@@ -73,7 +73,8 @@ final class DoublePoly {
         for (int i = 0; i < n; i += L) {
             DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
             boolean inside = xv.abs().compare(VectorOperators.LE, EXP_LIMIT).allTrue();
-            DoubleVector v = xv.max(-40);
+            // Compare and blend, not max (NaN compares false and stays; Java's max is several instructions).
+            DoubleVector v = xv.blend(-40, xv.compare(VectorOperators.LT, -40));
             DoubleVector kd = v.fma(LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
             // r + rl = x − n·ln 2: t is exact, r rounds once, rl is what it lost (t − r is exact).
@@ -231,10 +232,12 @@ final class DoublePoly {
     static void tanh(double[] x, int xp, double[] o, int op, int n) {
         for (int i = 0; i < n; i += L) {
             DoubleVector xv = DoubleVector.fromArray(DoubleLanes.S, x, xp + i);
-            // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through).
+            // Beyond |x| = 20, tanh rounds to ±1; the clamp keeps 2ⁿ normal (NaN passes through: it
+            // compares false; a compare and blend, cheaper than Java's min with its NaN and −0 rules).
             // k = round(−2|x|·log₂e) straight from |x| (the same value: −2 scales exactly), so −2|x|
             // is computed beside it rather than before it.
-            DoubleVector a = xv.abs().min(20);
+            DoubleVector a = xv.abs();
+            a = a.blend(20, a.compare(VectorOperators.GT, 20));
             DoubleVector kd = a.fma(NEG_TWO_LOG2E, MAGIC);
             DoubleVector k = kd.sub(MAGIC);
             DoubleVector r = k.fma(NEG_LN2_LO, k.fma(NEG_LN2_HI, a.mul(-2)));

@@ -75,7 +75,10 @@ final class FloatPoly {
      * {@link SigmoidZips}) are loops compiled on their own, which inline it.
      */
     static FloatVector expOfMinusAbs(FloatVector v) {
-        FloatVector x = v.abs().neg().max(-EXP_LIMIT);
+        FloatVector x = v.abs().neg();
+        // The clamp as compare and blend (NaN compares false and stays): Java's max, with its NaN
+        // and −0 rules, is several instructions.
+        x = x.blend(-EXP_LIMIT, x.compare(VectorOperators.LT, -EXP_LIMIT));
         FloatVector kd = x.fma(LOG2E, MAGIC);
         FloatVector n = kd.sub(MAGIC);
         FloatVector r = n.fma(n.broadcast(-LN2_LO), n.fma(n.broadcast(-LN2_HI), x));
