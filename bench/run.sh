@@ -98,7 +98,7 @@ if [[ $# -gt 0 ]]; then
 else
   # Full run, interleaved: each group of JMH classes (jgrad and DJL), then at once the same rows in
   # Python, so the two sides of a row are measured minutes apart rather than most of the run apart
-  # (these 2-core machines have slow phases lasting minutes). Group: JMH classes | threads | Python groups.
+  # (these 2-core machines have slow phases lasting minutes). Group: JMH class | threads | Python groups.
   groups=(
     "Matmul1ThreadBench|1|matmul"
     "Matmul2ThreadsBench|2|matmul"
@@ -111,7 +111,7 @@ else
     "OpsBench|2|ops"
   )
   # Every benchmark class must be in a group (a class left out would just be missing from the table).
-  covered="$(printf '%s\n' "${groups[@]}" | cut -d '|' -f 1 | tr '|' '\n' | sort -u)"
+  covered="$(printf '%s\n' "${groups[@]}" | cut -d '|' -f 1 | sort -u)"
   listed="$("$java_cmd" -jar jgrad-bench/target/benchmarks.jar -l | sed -n 's/^dev\.jgrad\.bench\.\([A-Za-z0-9]*\)\..*/\1/p' | sort -u)"
   missing="$(comm -13 <(echo "$covered") <(echo "$listed"))"
   if [[ -n "$missing" ]]; then
