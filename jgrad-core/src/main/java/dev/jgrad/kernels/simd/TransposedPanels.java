@@ -58,7 +58,8 @@ final class TransposedPanels {
      * time: eight column runs loaded as vectors, transposed 8 × 8 in registers (three rounds of
      * two-vector shuffles) and stored as eight panel rows; the depth tail takes scalar streams.
      * Wᵀ of 256 × 256 floats packed in ~7 µs instead of ~30 four columns at a time (one Zen 5
-     * core, harness), as fast as B stored row-major; the MLP benchmark's backward pass ~5 % faster.
+     * core, harness; with 256-bit vectors only, {@code -XX:UseAVX=2}, ~9 instead of ~26), as fast as
+     * B stored row-major; the MLP benchmark's backward pass ~5 % faster.
      */
     static void eightColumns(float[] b, int src, int cs, int depth, float[] dst, int base, int w, int nr) {
         int whole = depth & ~7;
