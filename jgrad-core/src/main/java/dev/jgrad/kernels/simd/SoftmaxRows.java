@@ -105,8 +105,9 @@ final class SoftmaxRows {
     /**
      * Each row's maximum (0 for an infinite one) into shift. Four running maxima side by side: Java's
      * max (NaN and −0 rules) is several instructions, and as one chain it ran at ~12 cycles per
-     * float32 vector (~0.2 ns per element on a Zen 5 core, as much as the whole exp pass); max is
-     * associative and commutative under those rules, so the result is the same.
+     * float32 vector (~0.2 ns per element on a Zen 5 core, as much as the whole exp pass; four
+     * chains ~0.068 ns, float32 now takes sortable integers, ~0.03); max is associative and
+     * commutative under those rules, so the result is the same.
      */
     private static void max(double[] x, int xo, int len, int rows, double[] shift) {
         int n = S.loopBound(len);
@@ -206,30 +207,11 @@ final class SoftmaxRows {
         }
     }
 
+    /** float32 {@link #max(double[], int, int, int, double[])}: {@link FloatLanes#extreme} over sortable integers. */
     private static void max(float[] x, int xo, int len, int rows, double[] shift) {
-        int n = F.loopBound(len);
-        int n4 = len - len % (4 * FL);
         for (int r = 0; r < rows; r++) {
-            int p = xo + r * len;
-            FloatVector m0 = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-            FloatVector m1 = m0;
-            FloatVector m2 = m0;
-            FloatVector m3 = m0;
-            int i = 0;
-            for (; i < n4; i += 4 * FL) {
-                m0 = m0.max(FloatVector.fromArray(F, x, p + i));
-                m1 = m1.max(FloatVector.fromArray(F, x, p + i + FL));
-                m2 = m2.max(FloatVector.fromArray(F, x, p + i + 2 * FL));
-                m3 = m3.max(FloatVector.fromArray(F, x, p + i + 3 * FL));
-            }
-            for (; i < n; i += FL) {
-                m0 = m0.max(FloatVector.fromArray(F, x, p + i));
-            }
-            float m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
-            for (; i < len; i++) {
-                m = Math.max(m, x[p + i]);
-            }
-            shift[r] = Float.isInfinite(m) ? 0 : m;
+            double m = FloatLanes.extreme(true, x, xo + r * len, len, Double.NEGATIVE_INFINITY);
+            shift[r] = Double.isInfinite(m) ? 0 : m;
         }
     }
 
