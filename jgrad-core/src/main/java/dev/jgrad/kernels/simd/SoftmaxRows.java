@@ -103,35 +103,15 @@ final class SoftmaxRows {
     }
 
     /**
-     * Each row's maximum (0 for an infinite one) into shift. Four running maxima side by side: Java's
-     * max (NaN and −0 rules) is several instructions, and as one chain it ran at ~12 cycles per
-     * float32 vector (~0.2 ns per element on a Zen 5 core, as much as the whole exp pass; four
-     * chains ~0.068 ns, float32 now takes sortable integers, ~0.03); max is associative and
-     * commutative under those rules, so the result is the same.
+     * Each row's maximum (0 for an infinite one) into shift, by {@link DoubleLanes#extreme} (four
+     * running maxima). As one chain of Java's vector max (several instructions each, for its NaN and
+     * −0 rules) this pass ran at ~12 cycles per float32 vector (~0.2 ns per element on a Zen 5 core,
+     * as much as the whole exp pass); four chains ~0.068 ns, float32's sortable integers
+     * ({@link FloatLanes#extreme}) ~0.03.
      */
     private static void max(double[] x, int xo, int len, int rows, double[] shift) {
-        int n = S.loopBound(len);
-        int n4 = len - len % (4 * L);
         for (int r = 0; r < rows; r++) {
-            int p = xo + r * len;
-            DoubleVector m0 = DoubleVector.broadcast(S, Double.NEGATIVE_INFINITY);
-            DoubleVector m1 = m0;
-            DoubleVector m2 = m0;
-            DoubleVector m3 = m0;
-            int i = 0;
-            for (; i < n4; i += 4 * L) {
-                m0 = m0.max(DoubleVector.fromArray(S, x, p + i));
-                m1 = m1.max(DoubleVector.fromArray(S, x, p + i + L));
-                m2 = m2.max(DoubleVector.fromArray(S, x, p + i + 2 * L));
-                m3 = m3.max(DoubleVector.fromArray(S, x, p + i + 3 * L));
-            }
-            for (; i < n; i += L) {
-                m0 = m0.max(DoubleVector.fromArray(S, x, p + i));
-            }
-            double m = m0.max(m1).max(m2.max(m3)).reduceLanes(VectorOperators.MAX);
-            for (; i < len; i++) {
-                m = Math.max(m, x[p + i]);
-            }
+            double m = DoubleLanes.extreme(true, x, xo + r * len, len, Double.NEGATIVE_INFINITY);
             shift[r] = Double.isInfinite(m) ? 0 : m;
         }
     }
@@ -207,7 +187,7 @@ final class SoftmaxRows {
         }
     }
 
-    /** float32 {@link #max(double[], int, int, int, double[])}: {@link FloatLanes#extreme} over sortable integers. */
+    /** float32 {@link #max(double[], int, int, int, double[])}: {@link FloatLanes#extreme}, over sortable integers. */
     private static void max(float[] x, int xo, int len, int rows, double[] shift) {
         for (int r = 0; r < rows; r++) {
             double m = FloatLanes.extreme(true, x, xo + r * len, len, Double.NEGATIVE_INFINITY);
