@@ -64,7 +64,7 @@ final class Layers {
     /** {@code f} on every element of {@code x}: same shape and dtype, contiguous. */
     static NDArray map(DoubleUnaryOperator f, Tensor x) {
         NDArray v = TensorAccess.value(x);
-        Storage out = Storage.allocate(v.dtype(), v.numel());
+        Storage out = Storage.allocateToOverwrite(v.dtype(), v.numel());
         KernelProvider.get().map(f, v.storage(), v.layout(), out);
         return new NDArray(out, Layout.contiguous(v.shapeRef()));
     }

@@ -21,11 +21,13 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 4, time = 1000, timeUnit = TimeUnit.MILLISECONDS)
 @Measurement(iterations = 5, time = 600, timeUnit = TimeUnit.MILLISECONDS)
 @Fork(value = 2, jvmArgsAppend = {BenchDefaults.ADD_MODULES, BenchDefaults.VECTOR_MODULE, BenchDefaults.DJL_OFFLINE,
-        BenchDefaults.HEAP})
+        BenchDefaults.HEAP, BenchDefaults.RESULT_ARRAYS})
 public abstract class BenchDefaults {
     // Annotation values must be constants, so the fork arguments are spelled out once here.
     static final String ADD_MODULES = "--add-modules";
     static final String VECTOR_MODULE = "jdk.incubator.vector";
     static final String DJL_OFFLINE = "-Dai.djl.offline=true";
     static final String HEAP = "-Xmx8g";
+    /** Lets jgrad allocate small results without zero-filling them (see the README's "Running jgrad"). */
+    static final String RESULT_ARRAYS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
 }

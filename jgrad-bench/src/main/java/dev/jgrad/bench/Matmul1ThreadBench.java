@@ -4,6 +4,6 @@ import org.openjdk.jmh.annotations.Fork;
 
 /** {@link MatmulBench} with one thread on both sides. */
 @Fork(value = 2, jvmArgsAppend = {BenchDefaults.ADD_MODULES, BenchDefaults.VECTOR_MODULE, BenchDefaults.DJL_OFFLINE,
-        BenchDefaults.HEAP, "-Djgrad.threads=1"})
+        BenchDefaults.HEAP, BenchDefaults.RESULT_ARRAYS, "-Djgrad.threads=1"})
 public class Matmul1ThreadBench extends MatmulBench {
 }

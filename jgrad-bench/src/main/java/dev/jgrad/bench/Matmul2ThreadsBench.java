@@ -4,6 +4,6 @@ import org.openjdk.jmh.annotations.Fork;
 
 /** {@link MatmulBench} with two threads on both sides. */
 @Fork(value = 2, jvmArgsAppend = {BenchDefaults.ADD_MODULES, BenchDefaults.VECTOR_MODULE, BenchDefaults.DJL_OFFLINE,
-        BenchDefaults.HEAP, "-Djgrad.threads=2"})
+        BenchDefaults.HEAP, BenchDefaults.RESULT_ARRAYS, "-Djgrad.threads=2"})
 public class Matmul2ThreadsBench extends MatmulBench {
 }

@@ -153,7 +153,7 @@ public final class BinaryOps {
         NDArray c = value(condition).broadcastTo(shape);
         NDArray av = value(a).broadcastTo(shape);
         NDArray bv = value(b).broadcastTo(shape);
-        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
+        Storage out = Storage.allocateToOverwrite(DType.promote(a.dtype(), b.dtype()), Shapes.numel(shape));
         KernelProvider.get().select(c.storage(), c.layout(), av.storage(), av.layout(), bv.storage(), bv.layout(), out);
         Tensor[] inputs = {condition, a, b};
         Tensor cond = condition.detach();

@@ -141,7 +141,10 @@ public final class Linalg {
         int n = sb[sb.length - 1];
         int[] batch = broadcastBatch(sa, sb);
         int[] outShape = withMatrix(batch, m, n);
-        Storage out = Storage.allocate(DType.promote(a.dtype(), b.dtype()), resultSize(sa, sb, outShape));
+        DType dtype = DType.promote(a.dtype(), b.dtype());
+        int size = resultSize(sa, sb, outShape);
+        // The product writes every element of C unless the sum is empty (k = 0: zeros).
+        Storage out = k == 0 ? Storage.allocate(dtype, size) : Storage.allocateToOverwrite(dtype, size);
         NDArray result = new NDArray(out, Layout.contiguous(outShape));
         if (out.length() == 0 || k == 0) {
             return result; // nothing to compute: empty, or an empty sum (zeros)

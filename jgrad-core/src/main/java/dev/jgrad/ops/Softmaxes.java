@@ -74,7 +74,7 @@ final class Softmaxes {
         }
         boolean lse = mode == Kernels.Softmax.LOG_SUM_EXP;
         int[] shape = lse ? Shapes.reducedShape(s, mask, true) : s.clone();
-        Storage out = Storage.allocate(x.dtype(), Shapes.numel(shape));
+        Storage out = Storage.allocateToOverwrite(x.dtype(), Shapes.numel(shape));
         if (Shapes.numel(s) == 0) {
             // Only empty slices (log-sum-exp −∞), or nothing to compute; the factors below could
             // each exceed an array's size (shape [0, 2147483647, 2147483647]).
@@ -104,7 +104,7 @@ final class Softmaxes {
      */
     static NDArray backward(Kernels.Softmax mode, NDArray y, NDArray g, int axis) {
         int[] s = y.shapeRef();
-        Storage out = Storage.allocate(y.dtype(), Shapes.numel(s));
+        Storage out = Storage.allocateToOverwrite(y.dtype(), Shapes.numel(s));
         NDArray result = new NDArray(out, Layout.contiguous(s.clone()));
         if (out.length() == 0) {
             return result;

@@ -77,7 +77,7 @@ final class Values {
                 return deferred;
             }
         }
-        Storage out = Storage.allocate(x.dtype(), n);
+        Storage out = Storage.allocateToOverwrite(x.dtype(), n);
         kernels().map(f, x.storage(), x.layout(), out);
         return new NDArray(out, Layout.contiguous(x.shapeRef()));
     }
@@ -96,7 +96,7 @@ final class Values {
                 return deferred;
             }
         }
-        Storage out = Storage.allocate(dtype, n);
+        Storage out = Storage.allocateToOverwrite(dtype, n);
         if (sameShape) {
             // Same shapes (the common case): nothing to broadcast.
             kernels().zip(f, a.storage(), a.layout(), b.storage(), b.layout(), out);

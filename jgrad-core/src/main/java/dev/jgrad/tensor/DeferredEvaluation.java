@@ -64,7 +64,7 @@ final class DeferredEvaluation {
             }
             boolean store = i == count - 1 || d.recomputations >= Deferred.RECOMPUTE_LIMIT;
             if (store) {
-                targets[i] = Storage.allocate(d.dtype, d.numel);
+                targets[i] = Storage.allocateToOverwrite(d.dtype, d.numel);
             }
         }
         numel = exprs[count - 1].numel;

@@ -107,7 +107,7 @@ public final class NDArray {
         if (layout.isContiguous() && layout.offset() == 0 && storage().length() == layout.numel()) {
             return this;
         }
-        Storage out = Storage.allocate(dtype(), layout.numel());
+        Storage out = Storage.allocateToOverwrite(dtype(), layout.numel());
         KernelProvider.get().copy(storage(), layout, out);
         return new NDArray(out, Layout.contiguous(layout.shape()));
     }
@@ -117,7 +117,7 @@ public final class NDArray {
         if (target == dtype()) {
             return this;
         }
-        Storage out = Storage.allocate(target, layout.numel());
+        Storage out = Storage.allocateToOverwrite(target, layout.numel());
         KernelProvider.get().copy(storage(), layout, out);
         return new NDArray(out, Layout.contiguous(layout.shape()));
     }

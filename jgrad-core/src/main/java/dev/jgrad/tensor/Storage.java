@@ -2,6 +2,7 @@ package dev.jgrad.tensor;
 
 import dev.jgrad.DType;
 import dev.jgrad.kernels.FreshArrays;
+import dev.jgrad.kernels.ResultArrays;
 
 /**
  * A flat primitive buffer holding a tensor's elements. Written only by the kernel that fills a
@@ -21,6 +22,14 @@ public sealed interface Storage permits Storage.F64, Storage.F32 {
     /** Allocates a zero-filled storage of {@code n} elements (a new array, possibly zero-filled ahead: {@link FreshArrays}). */
     static Storage allocate(DType dtype, int n) {
         return dtype == DType.FLOAT64 ? new F64(FreshArrays.doubles(n)) : new F32(FreshArrays.floats(n));
+    }
+
+    /**
+     * A storage of {@code n} elements whose contents are unspecified ({@link ResultArrays}): only for
+     * a kernel that writes every element before the storage is read or wrapped.
+     */
+    static Storage allocateToOverwrite(DType dtype, int n) {
+        return dtype == DType.FLOAT64 ? new F64(ResultArrays.doubles(n)) : new F32(ResultArrays.floats(n));
     }
 
     /** float64 storage over a {@code double[]}. */
