@@ -33,6 +33,12 @@ public final class Parallel {
         void run(int from, int to);
     }
 
+    /**
+     * From this many multiply-adds on, one matrix product is split across the threads (the SIMD
+     * kernels' threshold; see {@code SimdMatmul}).
+     */
+    public static final long MATMUL_PARALLEL_WORK = 1L << 17;
+
     /** Number of threads kernels may use (the caller and the workers). */
     public static int threads() {
         return THREADS;

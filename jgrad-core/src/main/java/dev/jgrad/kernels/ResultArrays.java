@@ -24,7 +24,8 @@ import java.lang.invoke.MethodType;
  * to be right (both of the build's test runs use it). Any other value is refused.
  *
  * <p>Only a caller whose kernel writes every element of the array may use these; anything that
- * accumulates into its output, or writes a part of it, takes {@link FreshArrays}.
+ * accumulates into its output, or writes a part of it, takes {@link FreshArrays}. Matrix products
+ * use them only when computed on one thread (see {@code Linalg}).
  */
 public final class ResultArrays {
     /** How arrays are made: {@link #UNINITIALIZED}, {@link #ZEROED} or {@link #POISON}. */

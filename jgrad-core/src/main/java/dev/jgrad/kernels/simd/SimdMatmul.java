@@ -27,7 +27,7 @@ public final class SimdMatmul {
      * the workers poll for work between ops ({@link Parallel}); with parked workers the hand-off
      * cost more than that (it was 128³ then). Float32 n = 52-56 measured neutral to slightly slower.
      */
-    static final long PARALLEL_WORK = 1L << 17;
+    static final long PARALLEL_WORK = Parallel.MATMUL_PARALLEL_WORK;
     /**
      * From this many multiply-adds on, matrix·vector is split across threads: it is bound by memory
      * bandwidth, so two cores' caches pay off sooner (512² f64 went from ~9 to ~15–20 GFLOP/s).
