@@ -142,27 +142,21 @@ public final class ResultArrays {
         static float[] floats(int n) {
             try {
                 return (float[]) FLOATS.invokeExact(n);
+            } catch (RuntimeException | Error e) {
+                throw e;
             } catch (Throwable e) {
-                throw rethrow(e);
+                throw new IllegalStateException(e);
             }
         }
 
         static double[] doubles(int n) {
             try {
                 return (double[]) DOUBLES.invokeExact(n);
+            } catch (RuntimeException | Error e) {
+                throw e;
             } catch (Throwable e) {
-                throw rethrow(e);
+                throw new IllegalStateException(e);
             }
-        }
-
-        private static RuntimeException rethrow(Throwable e) {
-            if (e instanceof RuntimeException r) {
-                throw r;
-            }
-            if (e instanceof Error err) {
-                throw err;
-            }
-            throw new IllegalStateException(e);
         }
     }
 }
