@@ -1,13 +1,17 @@
 #!/usr/bin/python3
 """Merges the JMH JSON (jgrad and DJL) and torch_bench.py's JSON lines into one markdown table:
 workload | jgrad | best peer (which) | ratio | target | met?  (standard library only).
+With --runs DIR..., one table over several runs of bench/run.sh: each row's ratio in every run and
+their median (the issue's "medians of several runs, the ratio taken within one run").
 
 ratio is always jgrad's speed-up over the peer (peer time / jgrad time; for matmul the same as
 jgrad GFLOP/s / peer GFLOP/s), so higher is better and each target is a lower bound on it. The
 one exception is the MLP "(forward+backward) / forward" row, which is jgrad's own ratio.
 """
 import argparse
+import glob
 import json
+import os
 import statistics
 import sys
 
@@ -205,12 +209,77 @@ def table(times):
     return "\n".join(lines)
 
 
+def load_run(directory):
+    """(times, meta lines) of one run directory written by run.sh."""
+    times, config = {}, []
+    for p in sorted(glob.glob(os.path.join(directory, "jmh-*.json"))):
+        load_jmh(p, times)
+    for p in sorted(glob.glob(os.path.join(directory, "torch-*.jsonl"))):
+        load_python(p, times, config)
+    try:
+        with open(os.path.join(directory, "meta.md")) as f:
+            meta = [line.rstrip() for line in f if line.strip()]
+    except OSError:
+        meta = []
+    return times, meta
+
+
+def median_table(directories):
+    """One row per workload: each run's ratio (taken within that run), their median, and whether the
+    median meets the target; an own-ratio row (MLP step / forward) is met when its median is ≤ 3."""
+    runs = [rows(load_run(d)[0]) for d in directories]
+    header = " | ".join(os.path.basename(os.path.normpath(d)) for d in directories)
+    lines = [f"| workload | ratio in each run ({header}) | median | target | met? |",
+             "| --- | --- | --- | --- | --- |"]
+    for i, (name, _, _, _, target, bound) in enumerate(runs[0]):
+        ratios = [run[i][3] for run in runs]
+        own = bound == "own≤3"
+        text = ", ".join("—" if r is None else (f"{r:.2f}" if own else f"{r:.2f}×") for r in ratios)
+        measured = [r for r in ratios if r is not None]
+        if not measured:
+            lines.append(f"| {name} | {text} | — | {target} | not measured |")
+            continue
+        med = statistics.median(measured)
+        if own:
+            met = "yes" if med <= 3 else "no"
+        elif bound is None:
+            met = "—"
+        else:
+            met = "yes" if med >= bound else "no"
+        misses = ""
+        if bound is not None and met != "—":
+            missed = sum(1 for r in measured if (r > 3 if own else r < bound))
+            misses = f" ({missed} of {len(measured)} runs missed)" if missed else ""
+        med_text = f"{med:.2f}" if own else f"{med:.2f}×"
+        lines.append(f"| {name} | {text} | {med_text} | {target} | {met}{misses} |")
+    return "\n".join(lines)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--jmh", nargs="+", required=True, help="JMH result files (-rf json)")
-    parser.add_argument("--python", nargs="+", required=True, help="torch_bench.py outputs (JSON lines)")
+    parser.add_argument("--jmh", nargs="+", help="JMH result files (-rf json)")
+    parser.add_argument("--python", nargs="+", help="torch_bench.py outputs (JSON lines)")
     parser.add_argument("--meta", help="machine/JDK/date notes (markdown) printed above the table")
+    parser.add_argument("--runs", nargs="+", metavar="DIR",
+                        help="run directories of bench/run.sh: print each row's ratio in every run and their median")
     args = parser.parse_args()
+    if args.runs:
+        for d in args.runs:
+            meta = load_run(d)[1]
+            date = next((m for m in meta if m.startswith("- Date:")), "- Date: ?")[len("- Date: "):]
+            load = [m.split(": ", 1)[1] for m in meta if m.startswith("- Load average")]
+            print(f"- {os.path.basename(os.path.normpath(d))}: {date}; load average {' → '.join(load) or '?'}")
+        first = load_run(args.runs[0])[1]
+        for m in first:
+            if m.startswith(("- Machine:", "- JDK:")):
+                print(m)
+        print()
+        print("ratio = jgrad's speed-up over the best peer, taken within each run (see each run's table.md); "
+              "the median is over the runs.\n")
+        print(median_table(args.runs))
+        return 0
+    if not args.jmh or not args.python:
+        parser.error("--jmh and --python are required (or --runs)")
     times, config = {}, []
     for p in args.jmh:
         load_jmh(p, times)

@@ -7,7 +7,28 @@
 # Extra arguments after the options go to JMH (e.g. a benchmark regex: bench/run.sh --quick Mlp); then
 # those benchmarks run first and every Python row after them.
 # Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh-*.json, torch-*.jsonl, table.md).
+#   bench/run.sh --runs N [options]   N runs one after the other, then one table of every row's ratio
+#                                     in each run and their median (bench-results/median-<UTC time>.md)
 set -euo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+results="$root/jgrad-bench/target/bench-results"
+
+if [[ "${1:-}" == "--runs" ]]; then
+  count="${2:-}"
+  [[ "$count" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs needs a positive count, got '${count}'" >&2; exit 1; }
+  shift 2
+  dirs=()
+  status=0
+  for ((i = 1; i <= count; i++)); do
+    dir="$results/$(date -u +%Y%m%dT%H%M%SZ)"
+    echo "== run $i of $count: $dir" >&2
+    BENCH_RESULTS_DIR="$dir" bash "${BASH_SOURCE[0]}" "$@" > /dev/null || status=1
+    dirs+=("$dir")
+  done
+  /usr/bin/python3 "$root/bench/report.py" --runs "${dirs[@]}" | tee "$results/median-$(date -u +%Y%m%dT%H%M%SZ).md"
+  exit "$status"
+fi
 
 quick=false
 if [[ "${1:-}" == "--quick" ]]; then
@@ -15,7 +36,6 @@ if [[ "${1:-}" == "--quick" ]]; then
   shift
 fi
 
-root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 
 # The JDK 25 that ./mvnw and the build use (same search as mvnw).
@@ -44,7 +64,7 @@ if [[ ! -e "$openblas_dir/libopenblas.so.0" || ! -e "$tcmalloc" ]] \
   DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-torch python3-numpy libopenblas0-openmp libtcmalloc-minimal4
 fi
 
-out="$root/jgrad-bench/target/bench-results/$(date -u +%Y%m%dT%H%M%SZ)"
+out="${BENCH_RESULTS_DIR:-$results/$(date -u +%Y%m%dT%H%M%SZ)}"
 echo "== building the benchmarks jar" >&2
 ./mvnw -q -Pbench -DskipTests package
 mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
