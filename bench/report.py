@@ -228,7 +228,7 @@ def median_table(directories):
     """One row per workload: each run's ratio (taken within that run), their median, and whether the
     median meets the target; an own-ratio row (MLP step / forward) is met when its median is ≤ 3."""
     runs = [rows(load_run(d)[0]) for d in directories]
-    header = " | ".join(os.path.basename(os.path.normpath(d)) for d in directories)
+    header = ", ".join(os.path.basename(os.path.normpath(d)) for d in directories)
     lines = [f"| workload | ratio in each run ({header}) | median | target | met? |",
              "| --- | --- | --- | --- | --- |"]
     for i, (name, _, _, _, target, bound) in enumerate(runs[0]):
