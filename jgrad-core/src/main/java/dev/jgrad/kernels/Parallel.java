@@ -34,25 +34,16 @@ public final class Parallel {
     }
 
     /**
-     * From this many multiply-adds on, one float64 matrix product is split across the threads (the
-     * SIMD kernels' threshold; see {@code SimdMatmul}). 64³ (2¹⁸) stays on one thread: on the Zen 5
-     * guest (JMH, three forks each) it took 4.68 µs there and 5.70 µs split across two, and in three
-     * full runs the split product's speed was bimodal per JVM (1.20×, 0.73×, 1.00× numpy's
-     * two-thread time). It was 2¹⁷ when the kernels were slower and a split still paid at 64³.
+     * From this many multiply-adds on, one matrix product (either dtype) is split across the threads
+     * (the SIMD kernels' threshold; see {@code SimdMatmul}). 64³ (2¹⁸) stays on one thread and the
+     * MLP's 128·256·10 products (327,680) are split. Measured on the Zen 5 guest (JMH): 64³ float64
+     * took 4.68 µs on one thread and 5.70 µs split across two (three forks each; in three full runs
+     * the split product's speed was bimodal per JVM: 1.20×, 0.73×, 1.00× numpy's two-thread time);
+     * 64³ float32 ~2.4 µs on one thread, and split either ~2.3 or ~4.2 µs depending on the JVM (one
+     * full run: 4.2 µs in both forks, 0.68× numpy). It was 2¹⁷ when the kernels were slower and a
+     * split still paid at 64³.
      */
     public static final long MATMUL_PARALLEL_WORK = (1L << 18) + (1L << 15);
-    /**
-     * The same for float32: 64³ stays on one thread, the MLP's 128·256·10 products (327,680) are
-     * split. Measured on the Zen 5 guest (JMH): 64³ float32 takes ~2.4 µs on one thread, and split
-     * across two either ~2.3 µs or ~4.2 µs depending on the JVM (one full run: 4.2 µs in both forks,
-     * 0.68× numpy's two-thread time, where one thread alone is ~1.2×).
-     */
-    public static final long MATMUL_PARALLEL_WORK_F32 = (1L << 18) + (1L << 15);
-
-    /** The split threshold of a product of this dtype ({@code float32} or not). */
-    public static long matmulParallelWork(boolean float32) {
-        return float32 ? MATMUL_PARALLEL_WORK_F32 : MATMUL_PARALLEL_WORK;
-    }
 
     /** Number of threads kernels may use (the caller and the workers). */
     public static int threads() {

@@ -148,7 +148,7 @@ public final class Linalg {
         // product on one thread takes an uninitialized C (ResultArrays): 64³ float32 split over two
         // threads measured slower with it in JMH (medians ~3.4 against ~2.3 µs, four noisy pairs).
         boolean oneThread = Parallel.threads() == 1
-                || (long) size * k < Parallel.matmulParallelWork(dtype == DType.FLOAT32);
+                || (long) size * k < Parallel.MATMUL_PARALLEL_WORK;
         Storage out = k > 0 && oneThread ? Storage.allocateToOverwrite(dtype, size) : Storage.allocate(dtype, size);
         NDArray result = new NDArray(out, Layout.contiguous(outShape));
         if (out.length() == 0 || k == 0) {

@@ -22,15 +22,12 @@ public final class SimdMatmul {
      */
     static final long SMALL_WORK = 2048;
     /**
-     * From this many multiply-adds on, one product is split across threads: 64³ (about 10 µs on one
-     * core) already gains, float32 n = 64 ~35 → ~45-55 GFLOP/s and float64 ~20 → ~25-30, now that
-     * the workers poll for work between ops ({@link Parallel}); with parked workers the hand-off
-     * cost more than that (it was 128³ then). Float32 n = 52-56 measured neutral to slightly slower.
-     * Float32 splits from {@link #PARALLEL_WORK_F32} on.
+     * From this many multiply-adds on, one product is split across threads (measurements at
+     * {@link Parallel#MATMUL_PARALLEL_WORK}). Once 64³ gained from a split (float32 ~35 → ~45-55
+     * GFLOP/s, float64 ~20 → ~25-30, when the workers began to poll between ops; 128³ with parked
+     * workers); the faster kernels of now keep 64³ on one thread.
      */
     static final long PARALLEL_WORK = Parallel.MATMUL_PARALLEL_WORK;
-    /** {@link #PARALLEL_WORK} for float32 products (see {@link Parallel#MATMUL_PARALLEL_WORK_F32}). */
-    static final long PARALLEL_WORK_F32 = Parallel.MATMUL_PARALLEL_WORK_F32;
     /**
      * From this many multiply-adds on, matrix·vector is split across threads: it is bound by memory
      * bandwidth, so two cores' caches pay off sooner (512² f64 went from ~9 to ~15–20 GFLOP/s).
@@ -118,15 +115,14 @@ public final class SimdMatmul {
         int batches = cOffs.length;
         long work = (long) m * k * n;
         int threads = Parallel.threads();
-        long parallelWork = Parallel.matmulParallelWork(c instanceof Storage.F32);
-        if (batches == 1 || threads == 1 || (batches < 2 * threads && work >= parallelWork)) {
+        if (batches == 1 || threads == 1 || (batches < 2 * threads && work >= PARALLEL_WORK)) {
             for (int i = 0; i < batches; i++) {
                 matmul(a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], m, k, n, true);
             }
             return;
         }
         // Batches per chunk so that a chunk is worth a hand-off.
-        int minChunk = (int) Math.max(1, Math.min(batches, parallelWork / Math.max(1, work)));
+        int minChunk = (int) Math.max(1, Math.min(batches, PARALLEL_WORK / Math.max(1, work)));
         Parallel.forRange(batches, minChunk, (from, to) -> {
             for (int i = from; i < to; i++) {
                 matmul(a, aOffs[i], aRowStride, aColStride, b, bOffs[i], bRowStride, bColStride, c, cOffs[i], m, k, n, false);
@@ -173,11 +169,11 @@ public final class SimdMatmul {
             // straight from A and B when B is row-major and they are small enough, else packed (B
             // read transposed too, as in g·Wᵀ).
             if (bcs == 1 && direct(acs, k, n, Float.BYTES)) {
-                MatmulSplits.splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK_F32, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, 1), true,
+                MatmulSplits.splitC(m, n, GemmF32.MR, GemmF32.WIDE_NR, split && work >= PARALLEL_WORK, MatmulSplits.rowsShareB(m, n, k, ars, acs, brs, 1), true,
                         (i0, rows, j0, cols) -> DirectGemm.f32(a, aOff + i0 * ars, ars, b, bOff + j0, brs,
                                 c, cOff + i0 * n + j0, n, rows, k, cols));
             } else {
-                packed32(F32W, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK_F32);
+                packed32(F32W, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
             }
             return;
         }
@@ -186,11 +182,11 @@ public final class SimdMatmul {
             // MR-row side of the tiles instead of padding NR columns, and Aᵀ packs by whole vectors
             // (256×128ᵀ·128×10: ~10 → ~23 GFLOP/s).
             float[] ct = new float[m * n];
-            packed32(F32, b, bOff, bcs, brs, a, aOff, acs, ars, ct, 0, m, n, k, m, split && work >= PARALLEL_WORK_F32);
+            packed32(F32, b, bOff, bcs, brs, a, aOff, acs, ars, ct, 0, m, n, k, m, split && work >= PARALLEL_WORK);
             Packing.transpose(ct, n, m, c, cOff);
             return;
         }
-        packed32(F32, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK_F32);
+        packed32(F32, a, aOff, ars, acs, b, bOff, brs, bcs, c, cOff, n, m, k, n, split && work >= PARALLEL_WORK);
     }
 
     private static void f64(double[] a, int aOff, int ars, int acs, double[] b, int bOff, int brs, int bcs,
@@ -261,14 +257,14 @@ public final class SimdMatmul {
         if (bcs == 1 && (n % lanes == 0 || (k < SHORT_DOTS && n % (lanes / 2) == 0))) {
             // Whole vectors of columns (or a half vector more), when dot products would be too short
             // to pay for their reductions: straight from B's rows, no transpose.
-            rows(m, (long) k * n, PARALLEL_WORK_F32, split, (from, to) -> SmallMatmul.multiply(a, aOff + from * ars, ars, 1,
+            rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> SmallMatmul.multiply(a, aOff + from * ars, ars, 1,
                     b, bOff, brs, 1, c, cOff + from * n, n, to - from, k, n));
             return true;
         }
         float[] bt = brs == 1 ? b : ThinF32.transpose(b, bOff, brs, bcs, k, n);
         int bo = brs == 1 ? bOff : 0;
         int ldb = brs == 1 ? bcs : k;
-        rows(m, (long) k * n, PARALLEL_WORK_F32, split, (from, to) -> ThinF32.dots(a, aOff + from * ars, ars, bt, bo, ldb,
+        rows(m, (long) k * n, PARALLEL_WORK, split, (from, to) -> ThinF32.dots(a, aOff + from * ars, ars, bt, bo, ldb,
                 c, cOff + from * n, n, to - from, k, n));
         return true;
     }
