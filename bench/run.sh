@@ -9,6 +9,9 @@
 # Results land in jgrad-bench/target/bench-results/<UTC time>/ (jmh-*.json, torch-*.jsonl, table.md).
 #   bench/run.sh --runs N [options]   N runs one after the other, then one table of every row's ratio
 #                                     in each run and their median (bench-results/median-<UTC time>.md)
+#   bench/run.sh --groups A,B         only these groups of the full run (JMH class names, e.g.
+#                                     ElementwiseChainBench), each still followed at once by its Python
+#                                     rows; the other rows say "not measured"
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -31,10 +34,17 @@ if [[ "${1:-}" == "--runs" ]]; then
 fi
 
 quick=false
-if [[ "${1:-}" == "--quick" ]]; then
-  quick=true
-  shift
-fi
+only_groups=""
+while [[ "${1:-}" == "--quick" || "${1:-}" == "--groups" ]]; do
+  if [[ "$1" == "--quick" ]]; then
+    quick=true
+    shift
+  else
+    only_groups="${2:-}"
+    [[ -n "$only_groups" ]] || { echo "run.sh: --groups needs a comma-separated list of benchmark classes" >&2; exit 1; }
+    shift 2
+  fi
+done
 
 cd "$root"
 
@@ -73,7 +83,7 @@ mkdir -p "$out" "$root/jgrad-bench/target/djl-cache"
   echo "- Date: $(date -u '+%Y-%m-%d %H:%M UTC')"
   echo "- Machine: $(lscpu | sed -n 's/^Model name: *//p' | head -n 1), $(nproc) cores ($(lscpu | sed -n 's/^Thread(s) per core: *//p') thread(s) per core), $(free -g | awk '/^Mem:/ {print $2}') GiB"
   echo "- JDK: $("$java_cmd" -version 2>&1 | head -n 2 | tr '\n' ' ')"
-  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up, 10 s for the MLP)')$([[ $# -gt 0 ]] && echo "; JMH subset: $*, then every Python row" || echo '; each group of JMH classes followed at once by its Python rows')"
+  echo "- Mode: $([[ $quick == true ]] && echo 'quick (smoke test: 1 fork, 2 iterations — noisy)' || echo 'full (2 forks x 5 measured iterations after 4 s of warm-up, 10 s for the MLP)')$([[ $# -gt 0 ]] && echo "; JMH subset: $*, then every Python row" || echo '; each group of JMH classes followed at once by its Python rows')$([[ -n $only_groups ]] && echo "; only the groups $only_groups")"
   echo "- Load average at start: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } > "$out/meta.md"
 
@@ -138,8 +148,17 @@ else
     echo "run.sh: benchmark classes in no group of run.sh: $missing" >&2
     exit 1
   fi
+  if [[ -n "$only_groups" ]]; then
+    IFS=',' read -r -a wanted <<< "$only_groups"
+    for w in "${wanted[@]}"; do
+      grep -qx "$w" <<< "$covered" || { echo "run.sh: --groups: no group '$w' (groups: $(echo $covered))" >&2; exit 1; }
+    done
+  fi
   for g in "${groups[@]}"; do
     IFS='|' read -r classes threads pygroups <<< "$g"
+    if [[ -n "$only_groups" && ",$only_groups," != *",$classes,"* ]]; then
+      continue
+    fi
     echo "== JMH: $classes (jgrad and DJL; log: $out/jmh.log)" >&2
     run_jmh "$out/jmh-$classes.json" "^dev\.jgrad\.bench\.$classes\."
     echo "== Python: $pygroups, $threads thread(s)" >&2

@@ -234,6 +234,78 @@ class DeferredEvaluationTest {
         }
     }
 
+    /**
+     * {@code loss = f(x).sum(); loss.backward()}: the loss stays pending, and the gradient's
+     * evaluation — whose expression recomputes f(x) — sums f(x) as it goes, so loss and gradient
+     * come from one pass and f(x) is never stored. Both equal the op-by-op values bit for bit.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void lossReadAfterTheGradientIsSummedInTheGradientsPass(DType dtype) {
+        Tensor x = input(dtype, N);
+        double[] lossOff = run(false, t -> chain(t).sum(), x);
+        double[] gradOff = run(false, t -> {
+            Tensor leaf = t.detach().requiresGrad(true);
+            chain(leaf).sum().backward();
+            return leaf.grad();
+        }, x);
+        int previous = Deferred.setMinElements(1000);
+        try {
+            Tensor leaf = x.detach().requiresGrad(true);
+            Tensor y = chain(leaf);
+            Tensor loss = y.sum();
+            assertTrue(TensorAccess.value(loss).isDeferred(), "the sum of a pending array should be pending");
+            assertTrue(TensorAccess.value(y).isDeferred(), "summing lazily should not compute y");
+            loss.backward();
+            long alongside = Deferred.sumsAlongside();
+            double[] grad = leaf.grad().toDoubleArray();
+            assertEquals(alongside + 1, Deferred.sumsAlongside(), "the loss should be computed in the gradient's pass");
+            assertFalse(TensorAccess.value(loss).isDeferred());
+            assertTrue(TensorAccess.value(y).isDeferred(), "y was only needed in scratch buffers");
+            assertArrayEquals(gradOff, grad, 0.0, "gradient");
+            assertEquals(lossOff[0], loss.item(), 0.0, "loss");
+            // Reading y afterwards computes it (stored now), with the op-by-op values.
+            assertArrayEquals(run(false, DeferredEvaluationTest::chain, x), y.toDoubleArray(), 0.0, "y");
+        } finally {
+            Deferred.setMinElements(previous);
+        }
+    }
+
+    /**
+     * Pending sums read first (the expression is stored and summed, then the backward pass reads
+     * it), several sums of one array, a sum completed by evaluating the summed array, a sum of a
+     * sum, a mean, and a pending sum used as an operand of a large element-wise op: all the
+     * op-by-op values.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void pendingSumsInEveryOrder(DType dtype) {
+        Tensor x = input(dtype, N);
+        assertSameBothWays(t -> {
+            Tensor leaf = t.detach().requiresGrad(true);
+            Tensor loss = chain(leaf).sum();
+            double first = loss.item();
+            loss.backward();
+            assertEquals(first, loss.item(), 0.0);
+            return leaf.grad().mul(first);
+        }, x, false);
+        assertSameBothWays(t -> {
+            Tensor y = chain(t);
+            Tensor a = y.sum();
+            Tensor b = y.sum();
+            Tensor stored = y.evaluate();
+            assertFalse(TensorAccess.value(a).isDeferred(), "evaluating y should complete its pending sums");
+            return Tensor.stack(0, a, b, stored.sum(), a.sum(), y.mean());
+        }, x, false);
+        assertSameBothWays(t -> t.mul(chain(t).sum()).add(t.cos().sum()), x, false);
+        assertSameBothWays(t -> {
+            Tensor leaf = t.detach().requiresGrad(true);
+            Tensor loss = chain(leaf).mul(leaf).sum().add(leaf.exp().sum());
+            loss.backward();
+            return Tensor.stack(0, leaf.grad().sum(), loss);
+        }, x, false);
+    }
+
     @Test
     void viewsReductionsAndMatmulOfDeferredArrays() {
         Tensor x = input(DType.FLOAT32, 600 * 500).reshape(600, 500);

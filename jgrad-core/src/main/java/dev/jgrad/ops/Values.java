@@ -126,34 +126,6 @@ final class Values {
         return d.mul(t);
     }
 
-    /**
-     * Σ of all elements of a contiguous (or deferred) array, block by block ({@link Kernels#SUM_BLOCK}):
-     * the blocks' sums added in order. A deferred array sums each block as it is computed, while it
-     * is still in cache, instead of reading the whole result back.
-     */
-    static double blockSum(NDArray x) {
-        double[] partial = Deferred.blockSums(x);
-        if (partial == null) {
-            Storage s = x.storage();
-            int off = x.layout().offset();
-            int n = x.numel();
-            Kernels k = kernels();
-            partial = new double[Kernels.sumBlocks(n)];
-            double[] sums = partial;
-            Parallel.forPieces(sums.length, 2, 1, (from, to) -> {
-                for (int b = from; b < to; b++) {
-                    int start = b * Kernels.SUM_BLOCK;
-                    sums[b] = k.sumRange(s, off + start, Math.min(n - start, Kernels.SUM_BLOCK));
-                }
-            });
-        }
-        double total = 0;
-        for (double v : partial) {
-            total += v;
-        }
-        return total;
-    }
-
     /** Reduction of {@code x} over the flagged axes, in the kept-dims or squeezed shape. */
     static NDArray reduce(Kernels.Reduction kind, NDArray x, boolean[] axes, boolean keepDims) {
         if (!x.isDeferred()) {
@@ -163,13 +135,24 @@ final class Values {
             }
         }
         int[] kept = Shapes.reducedShape(x.shapeRef(), axes, true);
+        int[] shape = keepDims ? kept : Shapes.reducedShape(x.shapeRef(), axes, false);
+        boolean wholeSum = kind == Kernels.Reduction.SUM && Shapes.numel(kept) == 1;
+        if (wholeSum && x.isDeferred()) {
+            // The sum of a pending array stays pending: computed when read, or alongside whatever
+            // computes x's elements first (a backward pass that recomputes them: one pass for both).
+            NDArray later = Deferred.sumLater(x, shape);
+            if (later != null) {
+                return later;
+            }
+        }
         Storage out = Storage.allocate(x.dtype(), Shapes.numel(kept));
-        if (kind == Kernels.Reduction.SUM && out.length() == 1 && (x.isDeferred() || x.layout().isContiguous())) {
-            out.set(0, blockSum(x));
+        if (wholeSum && (x.isDeferred() || x.layout().isContiguous())) {
+            // Block by block, as a pending sum is computed: the same value whichever way.
+            out.set(0, Deferred.sumAll(x));
         } else {
             kernels().reduce(kind, x.storage(), x.layout(), axes, out);
         }
-        return new NDArray(out, Layout.contiguous(keepDims ? kept : Shapes.reducedShape(x.shapeRef(), axes, false)));
+        return new NDArray(out, Layout.contiguous(shape));
     }
 
     /**

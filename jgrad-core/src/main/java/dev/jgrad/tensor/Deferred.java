@@ -2,8 +2,16 @@ package dev.jgrad.tensor;
 
 import dev.jgrad.DType;
 import dev.jgrad.kernels.BinaryFn;
+import dev.jgrad.kernels.KernelProvider;
 import dev.jgrad.kernels.Kernels;
+import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
+
+import java.lang.ref.WeakReference;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.WeakHashMap;
 
 /**
  * Deferred element-wise evaluation: on large arrays, {@link UnaryFn} and {@link BinaryFn} results
@@ -30,6 +38,16 @@ import dev.jgrad.kernels.UnaryFn;
  * expression grows to at most {@value #MAX_NODES} ops over {@value #MAX_LEAVES} stored arrays;
  * beyond that its operands are computed first. Evaluations are serialised by one lock (each is
  * itself split across the kernel threads).
+ *
+ * <p>The sum of all elements of a pending array is pending too ({@link #sumLater}): a one-element
+ * array computed when it is read, or earlier, alongside any evaluation that computes the summed
+ * array's elements — stored or only in scratch buffers. So {@code loss = f(x).sum();
+ * loss.backward(); x.grad()} computes f, the loss and the gradient in one pass over x when the
+ * loss is read after the gradient (or never): the gradient's expression contains f(x), and the
+ * loss is summed from it piece by piece as the pass goes (a value-and-gradient in one pass, as
+ * JAX's {@code jit(value_and_grad(f))} fuses it). Reading the loss first computes f(x), stores it
+ * and sums it, as before; the backward pass then reads the stored f(x). Either way the sum has the
+ * same value, bit for bit, as a sum of the stored array ({@link #sumAll}).
  */
 public final class Deferred {
     static final int DEFAULT_MIN_ELEMENTS = 1 << 15;
@@ -52,6 +70,17 @@ public final class Deferred {
     static long fusedGroups;
     /** Ops computed inside those loops, their roots included (guarded by LOCK). */
     static long fusedOps;
+    /** Pending sums completed by an evaluation of some other array (guarded by LOCK). */
+    static long sumsAlongside;
+    /** Marks the {@link #fn} of a pending whole-array sum ({@link #sumLater}). */
+    static final Object SUM_ALL = new Object() {
+        @Override
+        public String toString() {
+            return "sum";
+        }
+    };
+    /** Per pending array: the pending sums of all its elements (guarded by LOCK; weak both ways). */
+    private static final Map<NDArray, List<WeakReference<NDArray>>> PENDING_SUMS = new WeakHashMap<>();
 
     /** The op: a {@link UnaryFn} or {@link BinaryFn}. */
     final Object fn;
@@ -92,6 +121,13 @@ public final class Deferred {
         }
     }
 
+    /** Pending sums computed alongside an evaluation of another array so far ({@link #sumLater}): for tests only. */
+    public static long sumsAlongside() {
+        synchronized (LOCK) {
+            return sumsAlongside;
+        }
+    }
+
     /** Sets the size threshold (0 = off) and returns the previous one: for tests only. */
     public static int setMinElements(int n) {
         int previous = minElements;
@@ -101,6 +137,7 @@ public final class Deferred {
 
     /** {@code f(x)} as a deferred array, or null when x does not qualify (the caller computes it now). */
     public static NDArray map(UnaryFn f, NDArray x, int n) {
+        settle(x);
         if (n < minElements || minElements <= 0 || DeferredOperands.stride(x, x.shapeRef()) != 1) {
             return null;
         }
@@ -113,6 +150,8 @@ public final class Deferred {
      * {@code shape}, or one element).
      */
     public static NDArray zip(BinaryFn f, NDArray a, NDArray b, int[] shape, int n) {
+        settle(a);
+        settle(b);
         if (n < minElements || minElements <= 0 || a.dtype() != b.dtype()) {
             return null;
         }
@@ -142,33 +181,139 @@ public final class Deferred {
         }
     }
 
-    /** Computes {@code root}'s elements (and any interior result due to be stored) and publishes them. */
+    /**
+     * Computes {@code root}'s elements (and any interior result due to be stored, and any pending
+     * sum of a node it computes) and publishes them.
+     */
     static Storage materialize(NDArray root) {
         synchronized (LOCK) {
             if (root.isDeferred()) {
-                new DeferredEvaluation(root).run(null);
+                Deferred d = root.deferredExpression();
+                if (d.fn == SUM_ALL) {
+                    NDArray x = d.operands[0];
+                    if (x.isDeferred()) {
+                        // Its evaluation completes every pending sum of x, this one included.
+                        new DeferredEvaluation(x).run();
+                    }
+                    if (root.isDeferred()) {
+                        completeSums(List.of(root), sumAll(x));
+                    }
+                } else {
+                    new DeferredEvaluation(root).run();
+                }
             }
             return root.storage();
         }
     }
 
     /**
-     * Computes a pending {@code x} and, as each {@link Kernels#SUM_BLOCK} of it is written, that
-     * block's {@link Kernels#sumRange}: the per-block sums of a whole-array sum, without reading the
-     * result back from memory. Null when {@code x} is not pending (the caller sums the stored array,
-     * block by block, to the same values).
+     * The sum of all elements of {@code x} as a pending array of {@code shape} (one element), or
+     * null when x is not pending (the caller sums it now, with {@link #sumAll}). The value is
+     * computed when read, or alongside the first evaluation that computes x's elements; either way
+     * it is {@link #sumAll}'s value for x.
      */
-    public static double[] blockSums(NDArray x) {
-        if (!x.isDeferred()) {
-            return null;
-        }
+    public static NDArray sumLater(NDArray x, int[] shape) {
+        settle(x);
         synchronized (LOCK) {
             if (!x.isDeferred()) {
                 return null;
             }
-            double[] sums = new double[Kernels.sumBlocks(x.numel())];
-            new DeferredEvaluation(x).run(sums);
-            return sums;
+            NDArray s = new NDArray(new Deferred(SUM_ALL, new NDArray[] {x}, new int[] {1}, new int[1], x.dtype(), 1), shape);
+            PENDING_SUMS.computeIfAbsent(x, k -> new ArrayList<>(1)).add(new WeakReference<>(s));
+            return s;
+        }
+    }
+
+    /**
+     * Σ of all elements of a contiguous or pending array, block by block ({@link Kernels#SUM_BLOCK}):
+     * each block's {@link Kernels#sumRange}, the blocks' sums added in order. A pending array is
+     * computed and summed block by block as it is written (no second read from memory).
+     */
+    public static double sumAll(NDArray x) {
+        settle(x);
+        double[] partial;
+        synchronized (LOCK) {
+            if (x.isDeferred()) {
+                partial = DeferredEvaluation.runForSums(x);
+                return total(partial);
+            }
+        }
+        Storage s = x.storage();
+        int off = x.layout().offset();
+        int n = x.numel();
+        Kernels k = KernelProvider.get();
+        double[] sums = new double[Kernels.sumBlocks(n)];
+        Parallel.forPieces(sums.length, 2, 1, (from, to) -> {
+            for (int b = from; b < to; b++) {
+                int start = b * Kernels.SUM_BLOCK;
+                sums[b] = k.sumRange(s, off + start, Math.min(n - start, Kernels.SUM_BLOCK));
+            }
+        });
+        return total(sums);
+    }
+
+    /** The blocks' sums added in order. */
+    static double total(double[] blockSums) {
+        double total = 0;
+        for (double v : blockSums) {
+            total += v;
+        }
+        return total;
+    }
+
+    /** Whether {@code x} is a pending whole-array sum ({@link #sumLater}). */
+    static boolean isPendingSum(NDArray x) {
+        if (!x.isDeferred()) {
+            return false;
+        }
+        synchronized (LOCK) {
+            Deferred d = x.deferredExpression();
+            return d != null && d.fn == SUM_ALL;
+        }
+    }
+
+    /** Computes a pending sum now, so that it is a stored operand (pending sums never enter expressions). */
+    private static void settle(NDArray x) {
+        if (isPendingSum(x)) {
+            x.storage();
+        }
+    }
+
+    /** The pending sums of all of {@code x}'s elements still waiting (caller holds LOCK). */
+    static List<NDArray> pendingSumsOf(NDArray x) {
+        List<WeakReference<NDArray>> refs = PENDING_SUMS.get(x);
+        if (refs == null) {
+            return List.of();
+        }
+        List<NDArray> live = new ArrayList<>(refs.size());
+        for (WeakReference<NDArray> r : refs) {
+            NDArray s = r.get();
+            if (s != null && s.isDeferred()) {
+                live.add(s);
+            }
+        }
+        if (live.isEmpty()) {
+            PENDING_SUMS.remove(x);
+        }
+        return live;
+    }
+
+    /** Publishes {@code total} as the value of each of {@code sums} (caller holds LOCK). */
+    static void completeSums(List<NDArray> sums, double total) {
+        for (NDArray s : sums) {
+            if (s.isDeferred()) {
+                Storage out = Storage.allocate(s.dtype(), 1);
+                out.set(0, total);
+                NDArray x = s.deferredExpression().operands[0];
+                s.complete(out);
+                List<WeakReference<NDArray>> refs = PENDING_SUMS.get(x);
+                if (refs != null) {
+                    refs.removeIf(r -> r.get() == null || r.get() == s);
+                    if (refs.isEmpty()) {
+                        PENDING_SUMS.remove(x);
+                    }
+                }
+            }
         }
     }
 

@@ -8,9 +8,13 @@ import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
-/** One evaluation: which results are stored, which live in scratch buffers, and the chunked loop. */
+/**
+ * One evaluation: which results are stored, which live in scratch buffers, which are summed
+ * ({@link Deferred#sumLater}), and the chunked loop.
+ */
 final class DeferredEvaluation {
     private final int count;
     private final Deferred[] exprs;
@@ -30,8 +34,25 @@ final class DeferredEvaluation {
     private final boolean[] sinCosNext;
     /** Runs of cheap arithmetic computed in one pass each. */
     private final ArithGroups groups;
+    /** Nodes whose whole-array sum is wanted: the root when summed for the caller, and every node with pending sums. */
+    private final int[] summed;
+    /** Per summed node: its pending sums to complete. */
+    private final List<List<NDArray>> summedSums;
+    /** Per summed node: each {@link Kernels#SUM_BLOCK} block's sum, filled as the pieces are computed. */
+    private final double[][] blockSums;
+    /**
+     * Per node: the index in the scratch array of a piece-sized buffer holding the node's elements of
+     * the current piece (a summed node that is not stored), or −1. Summed from there once the piece is done.
+     */
+    private final int[] pieceBuffer;
+    private final int pieceBuffers;
 
     DeferredEvaluation(NDArray root) {
+        this(root, false);
+    }
+
+    /** @param sumRoot the caller wants the root's block sums ({@link #runForSums}) */
+    private DeferredEvaluation(NDArray root, boolean sumRoot) {
         DeferredGraph g = new DeferredGraph();
         g.visit(root);
         count = g.nodes.size();
@@ -69,9 +90,25 @@ final class DeferredEvaluation {
         }
         numel = exprs[count - 1].numel;
         dtype = exprs[count - 1].dtype;
+        // Summed nodes: their sums are taken per piece from the stored result or a piece buffer.
+        List<Integer> summedNodes = new ArrayList<>();
+        summedSums = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            List<NDArray> pending = Deferred.pendingSumsOf(arrays[i]);
+            if (!pending.isEmpty() || (sumRoot && i == count - 1)) {
+                summedNodes.add(i);
+                summedSums.add(pending);
+            }
+        }
+        summed = summedNodes.stream().mapToInt(Integer::intValue).toArray();
+        blockSums = new double[summed.length][Kernels.sumBlocks(numel)];
         boolean[] stored = new boolean[count];
         for (int i = 0; i < count; i++) {
             stored[i] = targets[i] != null;
+        }
+        // A summed node is an output of the evaluation too: never inlined into a fused loop.
+        for (int i : summed) {
+            stored[i] = true;
         }
         groups = ArithGroups.find(exprs, producer, stored, dtype);
         Deferred.fusedGroups += groups.groups();
@@ -92,8 +129,17 @@ final class DeferredEvaluation {
             releaseAfter.add(new ArrayList<>());
         }
         int made = 0;
+        pieceBuffer = new int[count];
+        Arrays.fill(pieceBuffer, -1);
+        for (int i : summed) {
+            if (targets[i] == null) {
+                pieceBuffer[i] = 0; // numbered below, after the chunk buffers
+            }
+        }
         for (int i = 0; i < count; i++) {
-            if (targets[i] == null && !groups.inlined[i]) {
+            if (pieceBuffer[i] >= 0) {
+                buffer[i] = -1;
+            } else if (targets[i] == null && !groups.inlined[i]) {
                 buffer[i] = free.isEmpty() ? made++ : free.removeLast();
                 releaseAfter.get(lastUse[i]).add(buffer[i]);
             } else {
@@ -102,15 +148,32 @@ final class DeferredEvaluation {
             free.addAll(releaseAfter.get(i));
         }
         buffers = made;
+        int pieces = 0;
+        for (int i = 0; i < count; i++) {
+            if (pieceBuffer[i] >= 0) {
+                pieceBuffer[i] = made + pieces++;
+            }
+        }
+        pieceBuffers = pieces;
     }
 
     /**
-     * Computes every node and publishes the stored ones; {@code sums}, when not null, receives
-     * each piece's {@link Kernels#sumRange} of the root.
+     * A pending {@code x}'s block sums ({@link Kernels#SUM_BLOCK}), computing x (stored) and
+     * completing its pending sums on the way; caller holds {@link Deferred#LOCK}.
      */
-    void run(double[] sums) {
+    static double[] runForSums(NDArray x) {
+        DeferredEvaluation e = new DeferredEvaluation(x, true);
+        e.run();
+        return e.blockSums[e.summed.length - 1];
+    }
+
+    /**
+     * Computes every node, publishes the stored ones and completes the pending sums of every
+     * summed node (caller holds {@link Deferred#LOCK}).
+     */
+    void run() {
         Kernels k = KernelProvider.get();
-        Parallel.forPieces(numel, Deferred.MIN_PARALLEL, Deferred.PIECE, (from, to) -> pieces(k, from, to, sums));
+        Parallel.forPieces(numel, Deferred.MIN_PARALLEL, Deferred.PIECE, (from, to) -> pieces(k, from, to));
         for (int i = 0; i < count; i++) {
             if (targets[i] != null) {
                 arrays[i].complete(targets[i]);
@@ -118,13 +181,28 @@ final class DeferredEvaluation {
                 exprs[i].recomputations++;
             }
         }
+        NDArray root = arrays[count - 1];
+        for (int j = 0; j < summed.length; j++) {
+            List<NDArray> pending = summedSums.get(j);
+            if (!pending.isEmpty()) {
+                if (arrays[summed[j]] != root) {
+                    Deferred.sumsAlongside += pending.size();
+                }
+                Deferred.completeSums(pending, Deferred.total(blockSums[j]));
+            }
+        }
     }
 
-    /** Elements {@code [from, to)} (whole pieces from a piece boundary) of every node, with the root's piece sums. */
-    private void pieces(Kernels k, int from, int to, double[] sums) {
-        Storage[] scratch = new Storage[buffers];
+    /** Elements {@code [from, to)} (whole pieces from a piece boundary) of every node, with the summed nodes' piece sums. */
+    private void pieces(Kernels k, int from, int to) {
+        Storage[] scratch = new Storage[buffers + pieceBuffers];
         for (int b = 0; b < buffers; b++) {
             scratch[b] = Storage.allocate(dtype, Math.min(Deferred.CHUNK, to - from));
+        }
+        for (int b = buffers; b < scratch.length; b++) {
+            // Plain new arrays: a size asked for once per evaluation is not worth keeping ready (FreshArrays).
+            int n = Math.min(Deferred.PIECE, to - from);
+            scratch[b] = dtype == DType.FLOAT64 ? new Storage.F64(new double[n]) : new Storage.F32(new float[n]);
         }
         Storage[][] leaves = new Storage[count][];
         int[][] offsets = new int[count][];
@@ -150,8 +228,9 @@ final class DeferredEvaluation {
             for (int start = piece; start < end; start += Deferred.CHUNK) {
                 step(k, scratch, start, Math.min(Deferred.CHUNK, end - start), chunks, leaves, offsets);
             }
-            if (sums != null) {
-                sums[piece / Deferred.PIECE] = k.sumRange(targets[count - 1], piece, end - piece);
+            for (int j = 0; j < summed.length; j++) {
+                int node = summed[j];
+                blockSums[j][piece / Deferred.PIECE] = k.sumRange(chunk(scratch, node), chunkOffset(node, piece), end - piece);
             }
         }
     }
@@ -164,8 +243,8 @@ final class DeferredEvaluation {
                 continue;
             }
             Deferred d = exprs[i];
-            Storage out = targets[i] != null ? targets[i] : scratch[buffer[i]];
-            int outOff = targets[i] != null ? start : 0;
+            Storage out = chunk(scratch, i);
+            int outOff = chunkOffset(i, start);
             if (groups.isRoot(i)) {
                 groups.run(k, i, chunks, out, outOff, start, len, leaves[i], offsets[i]);
                 continue;
@@ -173,8 +252,8 @@ final class DeferredEvaluation {
             Storage a = operand(scratch, i, 0);
             int aOff = offset(i, 0, start);
             if (sinCosNext[i]) {
-                Storage other = targets[i + 1] != null ? targets[i + 1] : scratch[buffer[i + 1]];
-                int otherOff = targets[i + 1] != null ? start : 0;
+                Storage other = chunk(scratch, i + 1);
+                int otherOff = chunkOffset(i + 1, start);
                 if (((UnaryFn) d.fn).kind() == UnaryFn.Kind.SIN) {
                     k.sinCosRange(a, aOff, out, outOff, other, otherOff, len);
                 } else {
@@ -237,13 +316,13 @@ final class DeferredEvaluation {
         return chunkOffset(p, start);
     }
 
-    /** Where node {@code p}'s elements of the current chunk are: its stored result or its scratch buffer. */
+    /** Where node {@code p}'s elements of the current chunk are: its stored result, piece buffer or chunk buffer. */
     private Storage chunk(Storage[] scratch, int p) {
-        return targets[p] != null ? targets[p] : scratch[buffer[p]];
+        return targets[p] != null ? targets[p] : scratch[pieceBuffer[p] >= 0 ? pieceBuffer[p] : buffer[p]];
     }
 
-    /** The index of the chunk that begins at {@code start} in {@link #chunk}. */
+    /** The index of the chunk that begins at {@code start} in {@link #chunk} (pieces begin at multiples of PIECE). */
     private int chunkOffset(int p, int start) {
-        return targets[p] != null ? start : 0;
+        return targets[p] != null ? start : pieceBuffer[p] >= 0 ? start % Deferred.PIECE : 0;
     }
 }
