@@ -272,6 +272,54 @@ class DeferredEvaluationTest {
     }
 
     /**
+     * A squared error's gradient 2(x − t) does not contain the squares, but reads nothing the loss
+     * does not: the pending loss rides along in the gradient's pass. A loss that reads another
+     * array (w) stays pending until read. Values are the op-by-op ones either way.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void aLossOutsideTheGradientsExpressionRidesAlongWhenItReadsNothingNew(DType dtype) {
+        Tensor x = input(dtype, N);
+        Tensor t = input(dtype, N).cos();
+        Tensor w = input(dtype, N).sin().evaluate();
+        Function<Tensor, Tensor> squaredError = v -> {
+            Tensor leaf = v.detach().requiresGrad(true);
+            Tensor loss = leaf.sub(t).square().sum();
+            loss.backward();
+            return Tensor.stack(0, leaf.grad().sum(), loss);
+        };
+        Function<Tensor, Tensor> weighted = v -> {
+            Tensor leaf = v.detach().requiresGrad(true);
+            Tensor loss = leaf.sub(t).mul(w).sin().sum();
+            loss.backward();
+            return Tensor.stack(0, leaf.grad().sum(), loss);
+        };
+        assertSameBothWays(squaredError, x, false);
+        int previous = Deferred.setMinElements(1000);
+        try {
+            Tensor leaf = x.detach().requiresGrad(true);
+            Tensor loss = leaf.sub(t).square().sum();
+            loss.backward();
+            long alongside = Deferred.sumsAlongside();
+            leaf.grad().evaluate();
+            assertEquals(alongside + 1, Deferred.sumsAlongside(), "the squared error should ride along");
+            assertFalse(TensorAccess.value(loss).isDeferred());
+
+            Tensor leaf2 = x.detach().requiresGrad(true);
+            Tensor loss2 = leaf2.mul(w).sin().sum();
+            Tensor other = leaf2.exp();
+            other.evaluate();
+            assertTrue(TensorAccess.value(loss2).isDeferred(), "exp(x) alone does not read w: the loss waits");
+            loss2.backward();
+            leaf2.grad().evaluate();
+            assertFalse(TensorAccess.value(loss2).isDeferred(), "the gradient reads x and w: the loss rides along");
+        } finally {
+            Deferred.setMinElements(previous);
+        }
+        assertSameBothWays(weighted, x, true);
+    }
+
+    /**
      * Pending sums read first (the expression is stored and summed, then the backward pass reads
      * it), several sums of one array, a sum completed by evaluating the summed array, a sum of a
      * sum, a mean, and a pending sum used as an operand of a large element-wise op: all the

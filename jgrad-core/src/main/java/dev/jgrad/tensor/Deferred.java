@@ -298,6 +298,20 @@ public final class Deferred {
         return live;
     }
 
+    /** The pending arrays that have pending sums waiting (caller holds LOCK). */
+    static List<NDArray> summedArrays() {
+        if (PENDING_SUMS.isEmpty()) {
+            return List.of();
+        }
+        List<NDArray> out = new ArrayList<>();
+        for (NDArray x : new ArrayList<>(PENDING_SUMS.keySet())) {
+            if (x.isDeferred() && !pendingSumsOf(x).isEmpty()) {
+                out.add(x);
+            }
+        }
+        return out;
+    }
+
     /** Publishes {@code total} as the value of each of {@code sums} (caller holds LOCK). */
     static void completeSums(List<NDArray> sums, double total) {
         for (NDArray s : sums) {

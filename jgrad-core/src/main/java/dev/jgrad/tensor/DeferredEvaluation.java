@@ -54,6 +54,11 @@ final class DeferredEvaluation {
     /** @param sumRoot the caller wants the root's block sums ({@link #runForSums}) */
     private DeferredEvaluation(NDArray root, boolean sumRoot) {
         DeferredGraph g = new DeferredGraph();
+        // Pending arrays whose sums are wanted and that need no stored array the root does not
+        // read ride along: their nodes come first, the root stays last.
+        for (NDArray extra : ridingAlong(root)) {
+            g.visit(extra);
+        }
         g.visit(root);
         count = g.nodes.size();
         arrays = g.nodes.toArray(new NDArray[0]);
@@ -155,6 +160,45 @@ final class DeferredEvaluation {
             }
         }
         pieceBuffers = pieces;
+    }
+
+    /**
+     * The pending arrays with pending sums ({@link Deferred#sumLater}) that an evaluation of
+     * {@code root} computes as well: same element count, every stored array of more than one
+     * element they read already read by the root's expression (so they add arithmetic, not memory
+     * traffic), and all together within {@link Deferred#MAX_NODES} ops. This is what makes
+     * {@code loss = f(x).sum(); loss.backward(); x.grad()} one pass when the gradient's expression
+     * does not contain f(x) itself (a squared error: the rule of square reads its input). Caller
+     * holds {@link Deferred#LOCK}.
+     */
+    private static List<NDArray> ridingAlong(NDArray root) {
+        List<NDArray> summed = Deferred.summedArrays();
+        if (summed.isEmpty()) {
+            return List.of();
+        }
+        DeferredGraph taken = new DeferredGraph();
+        taken.visit(root);
+        List<NDArray> extra = new ArrayList<>();
+        for (NDArray y : summed) {
+            if (!y.isDeferred() || y.numel() != root.numel() || y.dtype() != root.dtype() || taken.index.containsKey(y)) {
+                continue;
+            }
+            DeferredGraph trial = new DeferredGraph();
+            trial.visit(y);
+            int added = 0;
+            for (NDArray node : trial.nodes) {
+                added += taken.index.containsKey(node) ? 0 : 1;
+            }
+            boolean noNewReads = true;
+            for (Storage leaf : trial.leaves.keySet()) {
+                noNewReads &= leaf.length() <= 1 || taken.leaves.containsKey(leaf);
+            }
+            if (noNewReads && taken.nodes.size() + added <= Deferred.MAX_NODES) {
+                taken.visit(y);
+                extra.add(y);
+            }
+        }
+        return extra;
     }
 
     /**
