@@ -272,6 +272,48 @@ class DeferredEvaluationTest {
     }
 
     /**
+     * One-element ops on pending sums stay pending: a mean, a weighted sum of two losses, a long
+     * chain of scalar ops (past the expression size bound). The loss still rides in the gradient's
+     * pass and is read afterwards at the op-by-op value.
+     */
+    @ParameterizedTest
+    @EnumSource(DType.class)
+    void meansAndScalarArithmeticOnPendingSums(DType dtype) {
+        Tensor x = input(dtype, N);
+        Tensor t = input(dtype, N).cos();
+        Function<Tensor, Tensor> mean = v -> {
+            Tensor leaf = v.detach().requiresGrad(true);
+            Tensor loss = chain(leaf).mean();
+            loss.backward();
+            return Tensor.stack(0, leaf.grad().sum(), loss);
+        };
+        Function<Tensor, Tensor> mixed = v -> {
+            Tensor leaf = v.detach().requiresGrad(true);
+            Tensor loss = leaf.sub(t).square().mean().mul(0.5).add(chain(leaf).sum().div(3.0)).neg();
+            for (int i = 0; i < 100; i++) { // past the bound of 32 pending ops in a row
+                loss = loss.mul(1.0001).add(0.5);
+            }
+            loss.backward();
+            return Tensor.stack(0, leaf.grad().sum(), loss);
+        };
+        assertSameBothWays(mean, x, false);
+        assertSameBothWays(mixed, x, false);
+        int previous = Deferred.setMinElements(1000);
+        try {
+            Tensor leaf = x.detach().requiresGrad(true);
+            Tensor loss = chain(leaf).mean();
+            assertTrue(TensorAccess.value(loss).isDeferred(), "a mean of a pending array should be pending");
+            loss.backward();
+            long alongside = Deferred.sumsAlongside();
+            leaf.grad().evaluate();
+            assertEquals(alongside + 1, Deferred.sumsAlongside(), "the mean's sum should be computed in the gradient's pass");
+            assertEquals(run(false, v -> chain(v).mean(), x)[0], loss.item(), 0.0);
+        } finally {
+            Deferred.setMinElements(previous);
+        }
+    }
+
+    /**
      * A squared error's gradient 2(x − t) does not contain the squares, but reads nothing the loss
      * does not: the pending loss rides along in the gradient's pass. A loss that reads another
      * array (w) stays pending until read. Values are the op-by-op ones either way.

@@ -82,7 +82,7 @@ public final class Deferred {
     /** Per pending array: the pending sums of all its elements (guarded by LOCK; weak both ways). */
     private static final Map<NDArray, List<WeakReference<NDArray>>> PENDING_SUMS = new WeakHashMap<>();
 
-    /** The op: a {@link UnaryFn} or {@link BinaryFn}. */
+    /** The op: a {@link UnaryFn} or {@link BinaryFn}, or {@link #SUM_ALL}. */
     final Object fn;
     final NDArray[] operands;
     /** 1: the operand is read element by element; 0: it is one element broadcast to every position. */
@@ -93,6 +93,8 @@ public final class Deferred {
     final int numel;
     /** Times this expression was computed inside another one without being stored (guarded by LOCK). */
     int recomputations;
+    /** Pending one-element ops in this expression, itself included, up to the first pending sums ({@link #scalar}). */
+    final int scalarOps;
 
     private Deferred(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int numel) {
         this.fn = fn;
@@ -101,6 +103,14 @@ public final class Deferred {
         this.periods = periods;
         this.dtype = dtype;
         this.numel = numel;
+        int ops = 1;
+        if (numel == 1 && fn != SUM_ALL) {
+            for (NDArray o : operands) {
+                Deferred d = o.deferredExpression();
+                ops += d == null || d.fn == SUM_ALL ? 0 : d.scalarOps;
+            }
+        }
+        this.scalarOps = ops;
     }
 
     DType dtype() {
@@ -137,6 +147,9 @@ public final class Deferred {
 
     /** {@code f(x)} as a deferred array, or null when x does not qualify (the caller computes it now). */
     public static NDArray map(UnaryFn f, NDArray x, int n) {
+        if (n == 1 && x.isDeferred()) {
+            return scalar(f, new NDArray[] {x}, x.dtype(), x.shapeRef());
+        }
         settle(x);
         if (n < minElements || minElements <= 0 || DeferredOperands.stride(x, x.shapeRef()) != 1) {
             return null;
@@ -150,6 +163,9 @@ public final class Deferred {
      * {@code shape}, or one element).
      */
     public static NDArray zip(BinaryFn f, NDArray a, NDArray b, int[] shape, int n) {
+        if (n == 1 && (a.isDeferred() || b.isDeferred()) && a.dtype() == b.dtype()) {
+            return scalar(f, new NDArray[] {a, b}, a.dtype(), shape);
+        }
         settle(a);
         settle(b);
         if (n < minElements || minElements <= 0 || a.dtype() != b.dtype()) {
@@ -163,6 +179,31 @@ public final class Deferred {
         }
         NDArray[] operands = {periods[0] > 0 ? a.broadcastTo(shape) : a, periods[1] > 0 ? b.broadcastTo(shape) : b};
         return create(f, operands, new int[] {sa < 0 ? 1 : sa, sb < 0 ? 1 : sb}, periods, a.dtype(), shape);
+    }
+
+    /**
+     * A one-element op on a pending operand — a pending sum ({@link #sumLater}) or another such op
+     * — kept pending too: {@code f(x).mean()} (a sum divided by a count), {@code loss.mul(0.5)} or a
+     * sum of two losses are then computed when read, after the sums they need, so a loss built
+     * from pending sums still rides in the gradient's pass. Evaluated like any expression (one
+     * element), its pending sums computed first ({@link DeferredGraph#visit}). At most
+     * {@link #MAX_NODES} such ops in a row; beyond that the operands are computed first.
+     */
+    private static NDArray scalar(Object fn, NDArray[] operands, DType dtype, int[] shape) {
+        synchronized (LOCK) {
+            int ops = 1;
+            for (NDArray o : operands) {
+                Deferred d = o.deferredExpression();
+                ops += d == null || d.fn == SUM_ALL ? 0 : d.scalarOps;
+            }
+            if (ops > MAX_NODES) {
+                for (NDArray o : operands) {
+                    o.storage();
+                }
+            }
+            // One element: every operand is read at its only element (stride 0 from its offset).
+            return new NDArray(new Deferred(fn, operands, new int[operands.length], new int[operands.length], dtype, 1), shape);
+        }
     }
 
     private static NDArray create(Object fn, NDArray[] operands, int[] strides, int[] periods, DType dtype, int[] shape) {
@@ -261,20 +302,13 @@ public final class Deferred {
         return total;
     }
 
-    /** Whether {@code x} is a pending whole-array sum ({@link #sumLater}). */
-    static boolean isPendingSum(NDArray x) {
-        if (!x.isDeferred()) {
-            return false;
-        }
-        synchronized (LOCK) {
-            Deferred d = x.deferredExpression();
-            return d != null && d.fn == SUM_ALL;
-        }
-    }
-
-    /** Computes a pending sum now, so that it is a stored operand (pending sums never enter expressions). */
+    /**
+     * Computes a pending one-element operand of a larger op now — a pending sum, or an op on one
+     * ({@link #scalar}) — so that it is a stored operand (such arrays never enter an expression
+     * over many elements).
+     */
     private static void settle(NDArray x) {
-        if (isPendingSum(x)) {
+        if (x.numel() == 1 && x.isDeferred()) {
             x.storage();
         }
     }

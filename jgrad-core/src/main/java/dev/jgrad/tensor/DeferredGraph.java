@@ -24,6 +24,11 @@ final class DeferredGraph {
         if (index.containsKey(x)) {
             return;
         }
+        if (d.fn == Deferred.SUM_ALL) {
+            // A pending sum read by a one-element expression: computed first, then a stored leaf.
+            leaves.put(x.storage(), Boolean.TRUE);
+            return;
+        }
         for (NDArray o : d.operands) {
             visit(o);
         }
