@@ -7,11 +7,7 @@ import dev.jgrad.kernels.Kernels;
 import dev.jgrad.kernels.Parallel;
 import dev.jgrad.kernels.UnaryFn;
 
-import java.lang.ref.WeakReference;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.WeakHashMap;
 
 /**
  * Deferred element-wise evaluation: on large arrays, {@link UnaryFn} and {@link BinaryFn} results
@@ -79,8 +75,6 @@ public final class Deferred {
             return "sum";
         }
     };
-    /** Per pending array: the pending sums of all its elements (guarded by LOCK; weak both ways). */
-    private static final Map<NDArray, List<WeakReference<NDArray>>> PENDING_SUMS = new WeakHashMap<>();
 
     /** The op: a {@link UnaryFn} or {@link BinaryFn}, or {@link #SUM_ALL}. */
     final Object fn;
@@ -103,14 +97,17 @@ public final class Deferred {
         this.periods = periods;
         this.dtype = dtype;
         this.numel = numel;
+        this.scalarOps = numel == 1 && fn != SUM_ALL ? scalarOps(operands) : 1;
+    }
+
+    /** {@link #scalarOps} of a one-element op on these operands (caller holds LOCK). */
+    private static int scalarOps(NDArray[] operands) {
         int ops = 1;
-        if (numel == 1 && fn != SUM_ALL) {
-            for (NDArray o : operands) {
-                Deferred d = o.deferredExpression();
-                ops += d == null || d.fn == SUM_ALL ? 0 : d.scalarOps;
-            }
+        for (NDArray o : operands) {
+            Deferred d = o.deferredExpression();
+            ops += d == null || d.fn == SUM_ALL ? 0 : d.scalarOps;
         }
-        this.scalarOps = ops;
+        return ops;
     }
 
     DType dtype() {
@@ -191,12 +188,7 @@ public final class Deferred {
      */
     private static NDArray scalar(Object fn, NDArray[] operands, DType dtype, int[] shape) {
         synchronized (LOCK) {
-            int ops = 1;
-            for (NDArray o : operands) {
-                Deferred d = o.deferredExpression();
-                ops += d == null || d.fn == SUM_ALL ? 0 : d.scalarOps;
-            }
-            if (ops > MAX_NODES) {
+            if (scalarOps(operands) > MAX_NODES) {
                 for (NDArray o : operands) {
                     o.storage();
                 }
@@ -237,7 +229,7 @@ public final class Deferred {
                         new DeferredEvaluation(x).run();
                     }
                     if (root.isDeferred()) {
-                        completeSums(List.of(root), sumAll(x));
+                        PendingSums.complete(List.of(root), sumAll(x));
                     }
                 } else {
                     new DeferredEvaluation(root).run();
@@ -260,7 +252,7 @@ public final class Deferred {
                 return null;
             }
             NDArray s = new NDArray(new Deferred(SUM_ALL, new NDArray[] {x}, new int[] {1}, new int[1], x.dtype(), 1), shape);
-            PENDING_SUMS.computeIfAbsent(x, k -> new ArrayList<>(1)).add(new WeakReference<>(s));
+            PendingSums.register(x, s);
             return s;
         }
     }
@@ -276,7 +268,7 @@ public final class Deferred {
         synchronized (LOCK) {
             if (x.isDeferred()) {
                 partial = DeferredEvaluation.runForSums(x);
-                return total(partial);
+                return PendingSums.total(partial);
             }
         }
         Storage s = x.storage();
@@ -290,16 +282,7 @@ public final class Deferred {
                 sums[b] = k.sumRange(s, off + start, Math.min(n - start, Kernels.SUM_BLOCK));
             }
         });
-        return total(sums);
-    }
-
-    /** The blocks' sums added in order. */
-    static double total(double[] blockSums) {
-        double total = 0;
-        for (double v : blockSums) {
-            total += v;
-        }
-        return total;
+        return PendingSums.total(sums);
     }
 
     /**
@@ -312,59 +295,6 @@ public final class Deferred {
             x.storage();
         }
     }
-
-    /** The pending sums of all of {@code x}'s elements still waiting (caller holds LOCK). */
-    static List<NDArray> pendingSumsOf(NDArray x) {
-        List<WeakReference<NDArray>> refs = PENDING_SUMS.get(x);
-        if (refs == null) {
-            return List.of();
-        }
-        List<NDArray> live = new ArrayList<>(refs.size());
-        for (WeakReference<NDArray> r : refs) {
-            NDArray s = r.get();
-            if (s != null && s.isDeferred()) {
-                live.add(s);
-            }
-        }
-        if (live.isEmpty()) {
-            PENDING_SUMS.remove(x);
-        }
-        return live;
-    }
-
-    /** The pending arrays that have pending sums waiting (caller holds LOCK). */
-    static List<NDArray> summedArrays() {
-        if (PENDING_SUMS.isEmpty()) {
-            return List.of();
-        }
-        List<NDArray> out = new ArrayList<>();
-        for (NDArray x : new ArrayList<>(PENDING_SUMS.keySet())) {
-            if (x.isDeferred() && !pendingSumsOf(x).isEmpty()) {
-                out.add(x);
-            }
-        }
-        return out;
-    }
-
-    /** Publishes {@code total} as the value of each of {@code sums} (caller holds LOCK). */
-    static void completeSums(List<NDArray> sums, double total) {
-        for (NDArray s : sums) {
-            if (s.isDeferred()) {
-                Storage out = Storage.allocate(s.dtype(), 1);
-                out.set(0, total);
-                NDArray x = s.deferredExpression().operands[0];
-                s.complete(out);
-                List<WeakReference<NDArray>> refs = PENDING_SUMS.get(x);
-                if (refs != null) {
-                    refs.removeIf(r -> r.get() == null || r.get() == s);
-                    if (refs.isEmpty()) {
-                        PENDING_SUMS.remove(x);
-                    }
-                }
-            }
-        }
-    }
-
 
     private static int minElements() {
         String p = System.getProperty("jgrad.fusion.minElements");

@@ -99,7 +99,7 @@ final class DeferredEvaluation {
         List<Integer> summedNodes = new ArrayList<>();
         summedSums = new ArrayList<>();
         for (int i = 0; i < count; i++) {
-            List<NDArray> pending = Deferred.pendingSumsOf(arrays[i]);
+            List<NDArray> pending = PendingSums.of(arrays[i]);
             if (!pending.isEmpty() || (sumRoot && i == count - 1)) {
                 summedNodes.add(i);
                 summedSums.add(pending);
@@ -172,7 +172,7 @@ final class DeferredEvaluation {
      * holds {@link Deferred#LOCK}.
      */
     private static List<NDArray> ridingAlong(NDArray root) {
-        List<NDArray> summed = Deferred.summedArrays();
+        List<NDArray> summed = PendingSums.summedArrays();
         if (summed.isEmpty()) {
             return List.of();
         }
@@ -232,7 +232,7 @@ final class DeferredEvaluation {
                 if (arrays[summed[j]] != root) {
                     Deferred.sumsAlongside += pending.size();
                 }
-                Deferred.completeSums(pending, Deferred.total(blockSums[j]));
+                PendingSums.complete(pending, PendingSums.total(blockSums[j]));
             }
         }
     }
