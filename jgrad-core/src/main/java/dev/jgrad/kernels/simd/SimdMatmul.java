@@ -73,7 +73,10 @@ public final class SimdMatmul {
      * 0.97× OpenBLAS's speed after, 0.91× before (within the runs' spread). Not measured on the Zen 4
      * machine of the earlier runs (also 1 MiB of L2). The A block then takes 576 KB (float32) or
      * 768 KB (float64) beside one B micro-panel of 256 KB, more than a 512 KiB L2 holds: such cores
-     * (and unknown ones) keep the 256-deep blocks, as measured before.
+     * (and unknown ones) keep the 256-deep blocks, as measured before. On a Zen 5 guest whose sysfs
+     * has no cache directory (L2 then read from /proc/cpuinfo), JMH with alternating jars: float32
+     * n = 1024 one thread 165–168 → 170–178 GFLOP/s, two threads 304–317 → 309–321; float64 n = 1024
+     * 78–84 either way; MLP step ~985 → ~860–920 µs, its forward ~330 → ~350 µs.
      */
     private static final boolean DEEP_BLOCKS = CacheSizes.L2_BYTES >= 1L << 20;
     // Block sizes (elements): with 256-deep blocks a micro-panel pair fits L1 (B: 256×16 floats or

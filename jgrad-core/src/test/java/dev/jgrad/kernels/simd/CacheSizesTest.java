@@ -5,7 +5,10 @@ import org.junit.jupiter.api.Test;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** sysfs's cache sizes ("1024K", "2M", bytes) and what is not one ({@link CacheSizes#parseSize}). */
+/**
+ * sysfs's cache sizes ("1024K", "2M", bytes) and what is not one ({@link CacheSizes#parseSize}); the
+ * L2 size from /proc/cpuinfo where sysfs has none ({@link CacheSizes#l2FromCpuinfo}).
+ */
 class CacheSizesTest {
     @Test
     void readsSysfsNotation() {
@@ -31,5 +34,35 @@ class CacheSizesTest {
     void theMachinesSizeIsUnknownOrPlausible() {
         long l2 = CacheSizes.L2_BYTES;
         assertTrue(l2 == 0 || (l2 >= 64 << 10 && l2 <= 1L << 30), "L2 " + l2);
+    }
+
+    private static final String AMD = """
+            processor\t: 0
+            vendor_id\t: AuthenticAMD
+            cpu family\t: 26
+            model name\t: AMD EPYC
+            cache size\t: 1024 KB
+            flags\t\t: fpu vme avx512f
+
+            processor\t: 1
+            vendor_id\t: AuthenticAMD
+            cache size\t: 2048 KB
+            """;
+
+    @Test
+    void cpuinfoGivesTheL2OfAmdAndHygonCores() {
+        assertEquals(1L << 20, CacheSizes.l2FromCpuinfo(AMD));
+        assertEquals(512L << 10, CacheSizes.l2FromCpuinfo("vendor_id : HygonGenuine\ncache size : 512 KB\n"));
+    }
+
+    @Test
+    void cpuinfoIsNotUsedForOtherVendorsOrOddSizes() {
+        // Intel's "cache size" is the last-level cache, not the L2.
+        assertEquals(0, CacheSizes.l2FromCpuinfo(AMD.replace("AuthenticAMD", "GenuineIntel")));
+        assertEquals(0, CacheSizes.l2FromCpuinfo("cache size\t: 1024 KB\n"));
+        assertEquals(0, CacheSizes.l2FromCpuinfo("vendor_id\t: AuthenticAMD\n"));
+        assertEquals(0, CacheSizes.l2FromCpuinfo("vendor_id\t: AuthenticAMD\ncache size\t: 1 MB\n"));
+        assertEquals(0, CacheSizes.l2FromCpuinfo("vendor_id\t: AuthenticAMD\ncache size\t: lots\n"));
+        assertEquals(0, CacheSizes.l2FromCpuinfo(""));
     }
 }
