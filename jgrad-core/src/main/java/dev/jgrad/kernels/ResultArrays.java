@@ -35,9 +35,15 @@ public final class ResultArrays {
     static final int MODE = chooseMode();
     /**
      * Larger arrays stay zero-filled ({@link FreshArrays}): in JMH on the benchmark machine an
-     * uninitialized 1024×1024 result made softmax and the MLP step slower, not faster (its first
-     * writes go to memory no cache holds, where a ready array was zero-filled a moment ago by an
-     * idle worker), and a 256×256 product gained nothing on one thread.
+     * uninitialized 1024×1024 result made softmax and the MLP step slower, not faster, and a
+     * 256×256 product gained nothing on one thread. Under G1 (the JVM's default collector) an
+     * array that does not fit in what is left of the thread's allocation buffer (at most 1 MB with
+     * 2 MB regions) is allocated on the JIT's slow path, which zero-fills it whatever was asked
+     * ({@code OptoRuntime::new_array_C}, seen with perf): the 1024×1024 results were zero-filled
+     * on the calling thread instead of taken ready from the workers. Where the JVM does leave
+     * them uninitialized (ParallelGC, or G1 with {@code -XX:TLABRefillWasteFraction=4}), the
+     * kernel's first writes into memory no cache holds cost what zero-filling did: JMH moved no
+     * matrix row by more than its spread (BENCHMARKS.md, 2026-11-29).
      */
     static final int BELOW = FreshArrays.MIN_ELEMENTS;
 
