@@ -40,10 +40,9 @@ public final class ResultArrays {
      * array that does not fit in what is left of the thread's allocation buffer (at most 1 MB with
      * 2 MB regions) is allocated on the JIT's slow path, which zero-fills it whatever was asked
      * ({@code OptoRuntime::new_array_C}, seen with perf): the 1024×1024 results were zero-filled
-     * on the calling thread instead of taken ready from the workers. Where the JVM does leave
-     * them uninitialized (ParallelGC, or G1 with {@code -XX:TLABRefillWasteFraction=4}), the
-     * kernel's first writes into memory no cache holds cost what zero-filling did: JMH moved no
-     * matrix row by more than its spread (BENCHMARKS.md, 2026-11-29).
+     * on the calling thread instead of taken ready from the workers. Where the JVM leaves them
+     * uninitialized, the kernels' first writes into cold memory cost what zero-filling did (the
+     * README's "Speed" section and BENCHMARKS.md have the measurements).
      */
     static final int BELOW = FreshArrays.MIN_ELEMENTS;
 
