@@ -43,6 +43,8 @@ JMH_WORKLOADS = {
     "Matmul1ThreadBench.djl": ("matmul", "djl"),
     "Matmul2ThreadsBench.jgrad": ("matmul", "jgrad"),
     "Matmul2ThreadsBench.djl": ("matmul", "djl"),
+    "Matmul1ThreadBench.jgradReleased": ("matmul", "jgrad_released"),
+    "Matmul2ThreadsBench.jgradReleased": ("matmul", "jgrad_released"),
 }
 
 
@@ -132,6 +134,20 @@ def rows(times):
                             f"{gflops(int(n), jg):.2f} GFLOP/s" if jg else "—",
                             f"{gflops(int(n), pt):.2f} GFLOP/s ({label(peer)})" if pt else "—",
                             pt / jg if jg and pt else None, target, bound))
+        # The same products with each result released (Tensor.release()), so the next one reuses its
+        # array as the peers' allocators reuse theirs: beside the table, against the same peers.
+        for n in ("16", "64", "256", "1024"):
+            for dtype in ("float32", "float64"):
+                k = key("matmul", {"n": n, "dtype": dtype, "threads": threads})
+                jr = times.get(k, {}).get("jgrad_released")
+                if jr is None:
+                    continue
+                big = n in ("256", "1024")
+                peer, pt = best(k, ["numpy"] if big else ["numpy", "torch", "djl"])
+                out.append((f"matmul n={n} {dtype} {threads} thread{'s' if threads == '2' else ''}, result released (info)",
+                            f"{gflops(int(n), jr):.2f} GFLOP/s",
+                            f"{gflops(int(n), pt):.2f} GFLOP/s ({label(peer)})" if pt else "—",
+                            pt / jr if pt else None, "(no target; the row without release has it)", None))
     for workload, what in (("chain_fwd", "forward"), ("chain_fwdbwd", "forward+backward"), ("chain_fwdmode", "forward mode")):
         for dtype in ("float32", "float64"):
             k = key(workload, {"dtype": dtype})
@@ -231,8 +247,10 @@ def median_table(directories):
     header = ", ".join(os.path.basename(os.path.normpath(d)) for d in directories)
     lines = [f"| workload | ratio in each run ({header}) | median | target | met? |",
              "| --- | --- | --- | --- | --- |"]
-    for i, (name, _, _, _, target, bound) in enumerate(runs[0]):
-        ratios = [run[i][3] for run in runs]
+    # Rows by name: runs made before a row existed (e.g. the released-result matmul rows) lack it.
+    by_name = [{row[0]: row[3] for row in run} for run in runs]
+    for name, _, _, _, target, bound in max(runs, key=len):
+        ratios = [r.get(name) for r in by_name]
         own = bound == "own≤3"
         text = ", ".join("—" if r is None else (f"{r:.2f}" if own else f"{r:.2f}×") for r in ratios)
         measured = [r for r in ratios if r is not None]

@@ -187,4 +187,25 @@ class ReadmeExamplesTest {
                 () -> Tensor.zeros(2, 3).squeeze(0));
         assertEquals("squeeze: axis 0 has size 2, not 1, in shape [2, 3]", squeeze.getMessage());
     }
+
+    @Test
+    void releasingTensorsEarly() {
+        Tensor w = Tensor.randn(1, 256, 256);          // a model's weights
+        Tensor x = Tensor.randn(2, 256, 64);           // one batch
+        double first = Double.NaN;
+        try (GradScope _ = Tensor.noGrad()) {
+            for (int step = 0; step < 100; step++) {
+                Tensor h = w.matmul(x);                // 256×64: the same size every step
+                Tensor y = h.tanh();
+                double total = y.sum().item();
+                h.release();                           // both done with: the next step's h and y
+                y.release();                           //   are written into their arrays
+                if (step == 0) {
+                    first = total;
+                }
+                assertEquals(first, total, 0.0);
+                assertTrue(h.isReleased() && y.isReleased());
+            }
+        }
+    }
 }

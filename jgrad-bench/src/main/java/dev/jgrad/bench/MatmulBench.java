@@ -91,6 +91,22 @@ public abstract class MatmulBench extends BenchDefaults {
         }
     }
 
+    /**
+     * {@link #jgrad}, the result then released ({@code Tensor.release()}), so the next product
+     * writes into the array this one wrote, still in cache — as numpy's and PyTorch's products do,
+     * whose allocators hand back the block the previous result freed. Not a row of issue 4's
+     * table (that is {@link #jgrad}); bench/report.py prints it beside it, against the same peers.
+     */
+    @Benchmark
+    public Tensor jgradReleased(JgradSide s) {
+        Tensor c;
+        try (GradScope _ = Tensor.noGrad()) {
+            c = s.a.matmul(s.b);
+        }
+        c.release();
+        return c;
+    }
+
     @Benchmark
     public NDArray djl(DjlSide s) {
         NDArray c = s.a.matMul(s.b);

@@ -114,8 +114,8 @@ public final class Batching {
         return storage == ZERO_F64.storage() || storage == ZERO_F32.storage();
     }
 
-    private static final NDArray ZERO_F64 = NDArray.zeros(DType.FLOAT64, new int[0]);
-    private static final NDArray ZERO_F32 = NDArray.zeros(DType.FLOAT32, new int[0]);
+    private static final NDArray ZERO_F64 = NDArray.zeros(DType.FLOAT64, new int[0]).makePermanent();
+    private static final NDArray ZERO_F32 = NDArray.zeros(DType.FLOAT32, new int[0]).makePermanent();
 
     /** Stacks per-direction results (each of {@code shape}) into {@code [B] ++ shape}. */
     static Tensor stack(Tensor[] slices) {

@@ -15,7 +15,7 @@ final class ContiguousZip {
 
     /** Computes {@code out[i] = f(a[offA + i], b[offB + i])}; false (nothing written) for mixed dtypes. */
     static boolean apply(DoubleBinaryOperator f, Storage a, int offA, Storage b, int offB, Storage out, int n) {
-        if (a instanceof Storage.F64(double[] x) && b instanceof Storage.F64(double[] y) && out instanceof Storage.F64(double[] o)) {
+        if (a instanceof Storage.F64(double[] x, _) && b instanceof Storage.F64(double[] y, _) && out instanceof Storage.F64(double[] o, _)) {
             if (f == BinaryFn.ADD) {
                 for (int i = 0; i < n; i++) {
                     o[i] = x[offA + i] + y[offB + i];
@@ -31,7 +31,7 @@ final class ContiguousZip {
             }
             return true;
         }
-        if (a instanceof Storage.F32(float[] x) && b instanceof Storage.F32(float[] y) && out instanceof Storage.F32(float[] o)) {
+        if (a instanceof Storage.F32(float[] x, _) && b instanceof Storage.F32(float[] y, _) && out instanceof Storage.F32(float[] o, _)) {
             // float + float and float · float in double, rounded once, equal the float operations.
             if (f == BinaryFn.ADD) {
                 for (int i = 0; i < n; i++) {

@@ -2,6 +2,7 @@ package dev.jgrad.kernels;
 
 import java.lang.ref.SoftReference;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 
 /**
  * Zero-filled arrays for new tensors, allocated ahead of need by idle kernel workers.
@@ -61,14 +62,24 @@ public final class FreshArrays {
         }
     }
 
-    /** A zero-filled {@code float[n]}. */
+    /** A zero-filled {@code float[n]}: a released tensor's array filled with zeros when one of this length is kept ({@link ArrayPool}). */
     public static float[] floats(int n) {
+        float[] kept = ArrayPool.floats(n);
+        if (kept != null) {
+            Arrays.fill(kept, 0f);
+            return kept;
+        }
         Object ready = ENABLED && eligible(n, Float.BYTES) ? take(false, n) : null;
         return ready != null ? (float[]) ready : new float[n];
     }
 
-    /** A zero-filled {@code double[n]}. */
+    /** A zero-filled {@code double[n]}: a released tensor's array filled with zeros when one of this length is kept ({@link ArrayPool}). */
     public static double[] doubles(int n) {
+        double[] kept = ArrayPool.doubles(n);
+        if (kept != null) {
+            Arrays.fill(kept, 0d);
+            return kept;
+        }
         Object ready = ENABLED && eligible(n, Double.BYTES) ? take(true, n) : null;
         return ready != null ? (double[]) ready : new double[n];
     }

@@ -97,11 +97,11 @@ public interface Kernels {
      * from index 0. The sum is rounded exactly as an out-of-place add would round it.
      */
     default void addInto(Storage acc, Storage src) {
-        if (acc instanceof Storage.F64(double[] a) && src instanceof Storage.F64(double[] s)) {
+        if (acc instanceof Storage.F64(double[] a, _) && src instanceof Storage.F64(double[] s, _)) {
             for (int i = 0; i < a.length; i++) {
                 a[i] += s[i];
             }
-        } else if (acc instanceof Storage.F32(float[] a) && src instanceof Storage.F32(float[] s)) {
+        } else if (acc instanceof Storage.F32(float[] a, _) && src instanceof Storage.F32(float[] s, _)) {
             for (int i = 0; i < a.length; i++) {
                 a[i] += s[i];
             }
@@ -131,11 +131,11 @@ public interface Kernels {
      */
     default double sumRange(Storage x, int off, int n) {
         double s = 0;
-        if (x instanceof Storage.F64(double[] d)) {
+        if (x instanceof Storage.F64(double[] d, _)) {
             for (int i = 0; i < n; i++) {
                 s += d[off + i];
             }
-        } else if (x instanceof Storage.F32(float[] f)) {
+        } else if (x instanceof Storage.F32(float[] f, _)) {
             for (int i = 0; i < n; i++) {
                 s += f[off + i];
             }
@@ -161,7 +161,7 @@ public interface Kernels {
      * element's result depend on its position.
      */
     default void mapRange(UnaryFn f, Storage x, int xOff, Storage out, int outOff, int n) {
-        if (x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+        if (x instanceof Storage.F64(double[] s, _) && out instanceof Storage.F64(double[] o, _)) {
             for (int i = 0; i < n; i++) {
                 o[outOff + i] = f.applyAsDouble(s[xOff + i]);
             }

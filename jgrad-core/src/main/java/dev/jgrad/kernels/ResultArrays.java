@@ -49,8 +49,15 @@ public final class ResultArrays {
     private ResultArrays() {
     }
 
-    /** A {@code float[n]} whose contents are unspecified (NaN in poison mode): write all of it. */
+    /**
+     * A {@code float[n]} whose contents are unspecified (NaN in poison mode): write all of it. The
+     * array of a released tensor when one of this length is kept ({@link ArrayPool}).
+     */
     public static float[] floats(int n) {
+        float[] kept = keptFloats(n);
+        if (kept != null) {
+            return kept;
+        }
         if (MODE == UNINITIALIZED && n < BELOW) {
             return Internal.floats(n);
         }
@@ -61,8 +68,15 @@ public final class ResultArrays {
         return a;
     }
 
-    /** A {@code double[n]} whose contents are unspecified (NaN in poison mode): write all of it. */
+    /**
+     * A {@code double[n]} whose contents are unspecified (NaN in poison mode): write all of it. The
+     * array of a released tensor when one of this length is kept ({@link ArrayPool}).
+     */
     public static double[] doubles(int n) {
+        double[] kept = keptDoubles(n);
+        if (kept != null) {
+            return kept;
+        }
         if (MODE == UNINITIALIZED && n < BELOW) {
             return Internal.doubles(n);
         }
@@ -71,6 +85,24 @@ public final class ResultArrays {
             java.util.Arrays.fill(a, Double.NaN);
         }
         return a;
+    }
+
+    /** A released tensor's {@code float[n]} ({@link ArrayPool}; NaN in poison mode), or null when none is kept. */
+    public static float[] keptFloats(int n) {
+        float[] kept = ArrayPool.floats(n);
+        if (kept != null && MODE == POISON) {
+            java.util.Arrays.fill(kept, Float.NaN);
+        }
+        return kept;
+    }
+
+    /** A released tensor's {@code double[n]} ({@link ArrayPool}; NaN in poison mode), or null when none is kept. */
+    public static double[] keptDoubles(int n) {
+        double[] kept = ArrayPool.doubles(n);
+        if (kept != null && MODE == POISON) {
+            java.util.Arrays.fill(kept, Double.NaN);
+        }
+        return kept;
     }
 
     /** "uninitialized", "zeroed" or "poison": how result arrays are being made. */

@@ -22,11 +22,11 @@ public final class ScalarKernels implements Kernels {
         }
         if (layout.isContiguous()) {
             int off = layout.offset();
-            if (src instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+            if (src instanceof Storage.F64(double[] s, _) && out instanceof Storage.F64(double[] o, _)) {
                 System.arraycopy(s, off, o, 0, n);
                 return;
             }
-            if (src instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
+            if (src instanceof Storage.F32(float[] s, _) && out instanceof Storage.F32(float[] o, _)) {
                 System.arraycopy(s, off, o, 0, n);
                 return;
             }
@@ -139,13 +139,13 @@ public final class ScalarKernels implements Kernels {
         }
         if (lx.isContiguous()) {
             int off = lx.offset();
-            if (x instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+            if (x instanceof Storage.F64(double[] s, _) && out instanceof Storage.F64(double[] o, _)) {
                 for (int i = 0; i < n; i++) {
                     o[i] = f.applyAsDouble(s[off + i]);
                 }
                 return;
             }
-            if (x instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
+            if (x instanceof Storage.F32(float[] s, _) && out instanceof Storage.F32(float[] o, _)) {
                 for (int i = 0; i < n; i++) {
                     o[i] = (float) f.applyAsDouble(s[off + i]);
                 }
@@ -309,7 +309,7 @@ public final class ScalarKernels implements Kernels {
     public void matmul(Storage a, int aOff, int aRowStride, int aColStride,
                        Storage b, int bOff, int bRowStride, int bColStride,
                        Storage c, int cOff, int m, int k, int n) {
-        if (a instanceof Storage.F64(double[] ad) && b instanceof Storage.F64(double[] bd) && c instanceof Storage.F64(double[] cd)) {
+        if (a instanceof Storage.F64(double[] ad, _) && b instanceof Storage.F64(double[] bd, _) && c instanceof Storage.F64(double[] cd, _)) {
             // Direct array access for float64 (small matrices spend most time in Storage calls otherwise);
             // same summation order as the general loop below, so the same bits.
             for (int i = 0; i < m; i++) {
@@ -327,7 +327,7 @@ public final class ScalarKernels implements Kernels {
             return;
         }
         double[] row = new double[n];
-        if (a instanceof Storage.F32(float[] af) && b instanceof Storage.F32(float[] bf) && c instanceof Storage.F32(float[] cf)) {
+        if (a instanceof Storage.F32(float[] af, _) && b instanceof Storage.F32(float[] bf, _) && c instanceof Storage.F32(float[] cf, _)) {
             // float32 on arrays: the general loop below with its Storage calls written out (same bits).
             for (int i = 0; i < m; i++) {
                 java.util.Arrays.fill(row, 0.0);

@@ -94,9 +94,9 @@ public final class Transposes {
                 int p = t / rowTiles;
                 int r0 = (t % rowTiles) * tr;
                 int r1 = Math.min(rows, r0 + tr);
-                if (src instanceof Storage.F32(float[] s) && out instanceof Storage.F32(float[] o)) {
+                if (src instanceof Storage.F32(float[] s, _) && out instanceof Storage.F32(float[] o, _)) {
                     tiles.rows(s, bases[p], sc, o, p * plane, cols, r0, r1);
-                } else if (src instanceof Storage.F64(double[] s) && out instanceof Storage.F64(double[] o)) {
+                } else if (src instanceof Storage.F64(double[] s, _) && out instanceof Storage.F64(double[] o, _)) {
                     tiles.rows(s, bases[p], sc, o, p * plane, cols, r0, r1);
                 }
             }

@@ -69,9 +69,9 @@ public final class Creation {
     public static Tensor full(double v, DType dtype, int[] shape) {
         Storage s = Storage.allocate(checkDType("full", dtype, shape), Shapes.numel("full", shape));
         if (v != 0.0) {
-            if (s instanceof Storage.F64(double[] d)) {
+            if (s instanceof Storage.F64(double[] d, _)) {
                 Arrays.fill(d, v);
-            } else if (s instanceof Storage.F32(float[] f)) {
+            } else if (s instanceof Storage.F32(float[] f, _)) {
                 Arrays.fill(f, (float) v);
             }
         }

@@ -145,11 +145,13 @@ public final class Linalg {
         DType dtype = DType.promote(a.dtype(), b.dtype());
         int size = resultSize(sa, sb, outShape);
         // The product writes every element of C unless the sum is empty (k = 0: zeros). Only a
-        // product on one thread takes an uninitialized C (ResultArrays): 64³ float32 split over two
-        // threads measured slower with it in JMH (medians ~3.4 against ~2.3 µs, four noisy pairs).
+        // product on one thread takes an uninitialized new C (ResultArrays): 64³ float32 split over
+        // two threads measured slower with it in JMH (medians ~3.4 against ~2.3 µs, four noisy
+        // pairs). Either takes a released tensor's array when one of C's length is kept.
         boolean oneThread = Parallel.threads() == 1
                 || (long) size * k < Parallel.MATMUL_PARALLEL_WORK;
-        Storage out = k > 0 && oneThread ? Storage.allocateToOverwrite(dtype, size) : Storage.allocate(dtype, size);
+        Storage out = k == 0 ? Storage.allocate(dtype, size)
+                : oneThread ? Storage.allocateToOverwrite(dtype, size) : Storage.allocateKeptOrZeroed(dtype, size);
         NDArray result = new NDArray(out, Layout.contiguous(outShape));
         if (out.length() == 0 || k == 0) {
             return result; // nothing to compute: empty, or an empty sum (zeros)

@@ -100,6 +100,21 @@ public final class Deferred {
         this.scalarOps = numel == 1 && fn != SUM_ALL ? scalarOps(operands) : 1;
     }
 
+    /**
+     * The array of a new expression, recorded as a reader of each stored operand's elements, so
+     * that releasing one computes this expression first ({@link Lease#computeReaders}; caller
+     * holds LOCK).
+     */
+    private static NDArray pending(Deferred d, int[] shape) {
+        NDArray out = new NDArray(d, shape);
+        for (NDArray o : d.operands) {
+            if (!o.isDeferred()) {
+                o.storage().lease().addReader(out);
+            }
+        }
+        return out;
+    }
+
     /** {@link #scalarOps} of a one-element op on these operands (caller holds LOCK). */
     private static int scalarOps(NDArray[] operands) {
         int ops = 1;
@@ -194,7 +209,7 @@ public final class Deferred {
                 }
             }
             // One element: every operand is read at its only element (stride 0 from its offset).
-            return new NDArray(new Deferred(fn, operands, new int[operands.length], new int[operands.length], dtype, 1), shape);
+            return pending(new Deferred(fn, operands, new int[operands.length], new int[operands.length], dtype, 1), shape);
         }
     }
 
@@ -210,7 +225,7 @@ public final class Deferred {
                     o.storage();
                 }
             }
-            return new NDArray(new Deferred(fn, operands, strides, periods, dtype, Shapes.numel(shape)), shape);
+            return pending(new Deferred(fn, operands, strides, periods, dtype, Shapes.numel(shape)), shape);
         }
     }
 
@@ -251,7 +266,7 @@ public final class Deferred {
             if (!x.isDeferred()) {
                 return null;
             }
-            NDArray s = new NDArray(new Deferred(SUM_ALL, new NDArray[] {x}, new int[] {1}, new int[1], x.dtype(), 1), shape);
+            NDArray s = pending(new Deferred(SUM_ALL, new NDArray[] {x}, new int[] {1}, new int[1], x.dtype(), 1), shape);
             PendingSums.register(x, s);
             return s;
         }

@@ -12,6 +12,9 @@ public final class Format {
     }
 
     public static String format(NDArray a, boolean requiresGrad, String opName) {
+        if (a.isReleased()) {
+            return "tensor(<released>, size=" + Shapes.str(a.shapeRef()) + ", dtype=" + a.dtype() + ")";
+        }
         StringBuilder sb = new StringBuilder("tensor(");
         boolean summarise = a.numel() > THRESHOLD;
         double[] all = a.toDoubleArray();

@@ -46,10 +46,56 @@ public final class NDArray {
         return new NDArray(new Storage.F32(data), Layout.contiguous(shape));
     }
 
-    /** The elements; computes them first when they are still a deferred expression. */
+    /**
+     * The elements; computes them first when they are still a deferred expression. Throws
+     * {@link IllegalStateException} once they were released ({@link #release}): every read of an
+     * array's elements comes through here.
+     */
     public Storage storage() {
         Storage s = storage;
-        return s != null ? s : Deferred.materialize(this);
+        if (s == null) {
+            s = Deferred.materialize(this);
+        }
+        s.lease().check(s);
+        return s;
+    }
+
+    /**
+     * Ends the life of this array's elements so that a later result of the same size and dtype may
+     * reuse their Java array ({@link dev.jgrad.kernels.ArrayPool}): a pending expression is computed
+     * first (there is nothing to reuse before), and so is every pending expression that reads the
+     * elements; then every read through the storage — this array, its views, the array it is a
+     * view of, anything that saved it — throws ({@link Lease}). Does nothing to elements jgrad
+     * shares itself ({@link #makePermanent}) or that were released already.
+     */
+    public void release() {
+        Storage s = storage;
+        if (s == null) {
+            s = Deferred.materialize(this);
+        }
+        Object array;
+        synchronized (Deferred.LOCK) {
+            Lease lease = s.lease();
+            if (!lease.releasable()) {
+                return;
+            }
+            lease.computeReaders();
+            array = s instanceof Storage.F64(double[] d, _) ? d : ((Storage.F32) s).data();
+            lease.markReleased();
+        }
+        dev.jgrad.kernels.ArrayPool.offer(array);
+    }
+
+    /** True once {@link #release} ended these elements (a pending array never is). */
+    public boolean isReleased() {
+        Storage s = storage;
+        return s != null && s.lease().released();
+    }
+
+    /** Keeps {@link #release} away from these elements: for arrays jgrad shares between tensors. */
+    public NDArray makePermanent() {
+        storage().lease().makePermanent();
+        return this;
     }
 
     /** True while the elements are a deferred element-wise expression not computed yet. */
@@ -126,7 +172,7 @@ public final class NDArray {
     public double[] toDoubleArray() {
         NDArray c = contiguous();
         Storage cs = c.storage();
-        if (cs instanceof Storage.F64(double[] d) && d.length == c.numel()) {
+        if (cs instanceof Storage.F64(double[] d, _) && d.length == c.numel()) {
             return d.clone();
         }
         double[] out = new double[c.numel()];

@@ -7,7 +7,9 @@ import dev.jgrad.kernels.ResultArrays;
 /**
  * A flat primitive buffer holding a tensor's elements. Written only by the kernel that fills a
  * freshly allocated storage; once a tensor wraps it, it is never written again, which is what makes
- * zero-copy views safe.
+ * zero-copy views safe. Its {@link Lease} ends that life when the tensor is released
+ * ({@link NDArray#release}): from then on every read of {@link F64#data()}, {@link F32#data()},
+ * {@link #get} or {@link #set} throws, because the array may have been handed to a new result.
  */
 public sealed interface Storage permits Storage.F64, Storage.F32 {
 
@@ -18,6 +20,9 @@ public sealed interface Storage permits Storage.F64, Storage.F32 {
     double get(int i);
 
     void set(int i, double v);
+
+    /** Whether the elements may still be read ({@link Lease}). */
+    Lease lease();
 
     /** Allocates a zero-filled storage of {@code n} elements (a new array, possibly zero-filled ahead: {@link FreshArrays}). */
     static Storage allocate(DType dtype, int n) {
@@ -32,19 +37,41 @@ public sealed interface Storage permits Storage.F64, Storage.F32 {
         return dtype == DType.FLOAT64 ? new F64(ResultArrays.doubles(n)) : new F32(ResultArrays.floats(n));
     }
 
+    /**
+     * As {@link #allocateToOverwrite} when a released tensor's array of this length is kept
+     * ({@link dev.jgrad.kernels.ArrayPool}), else as {@link #allocate}: for a kernel that writes
+     * every element but measured faster into a zero-filled new array than an uninitialized one.
+     */
+    static Storage allocateKeptOrZeroed(DType dtype, int n) {
+        if (dtype == DType.FLOAT64) {
+            double[] kept = ResultArrays.keptDoubles(n);
+            return new F64(kept != null ? kept : FreshArrays.doubles(n));
+        }
+        float[] kept = ResultArrays.keptFloats(n);
+        return new F32(kept != null ? kept : FreshArrays.floats(n));
+    }
+
     /** float64 storage over a {@code double[]}. */
-    record F64(double[] data) implements Storage {
+    record F64(double[] data, Lease lease) implements Storage {
+        /** A live storage over {@code data}. */
+        public F64(double[] data) { this(data, new Lease()); }
+        /** The elements; throws once they were released. */
+        public double[] data() { lease.check(this); return data; }
         public DType dtype() { return DType.FLOAT64; }
         public int length() { return data.length; }
-        public double get(int i) { return data[i]; }
-        public void set(int i, double v) { data[i] = v; }
+        public double get(int i) { lease.check(this); return data[i]; }
+        public void set(int i, double v) { lease.check(this); data[i] = v; }
     }
 
     /** float32 storage over a {@code float[]}. */
-    record F32(float[] data) implements Storage {
+    record F32(float[] data, Lease lease) implements Storage {
+        /** A live storage over {@code data}. */
+        public F32(float[] data) { this(data, new Lease()); }
+        /** The elements; throws once they were released. */
+        public float[] data() { lease.check(this); return data; }
         public DType dtype() { return DType.FLOAT32; }
         public int length() { return data.length; }
-        public double get(int i) { return data[i]; }
-        public void set(int i, double v) { data[i] = (float) v; }
+        public double get(int i) { lease.check(this); return data[i]; }
+        public void set(int i, double v) { lease.check(this); data[i] = (float) v; }
     }
 }

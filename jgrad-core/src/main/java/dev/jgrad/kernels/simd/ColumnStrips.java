@@ -45,7 +45,7 @@ final class ColumnStrips {
     static void reduce(Reduction kind, Storage x, int base, int rows, int inner, int from, int to,
                        Storage out, int ob, double init) {
         int j = from;
-        if (x instanceof Storage.F32(float[] xs) && to - from >= W) {
+        if (x instanceof Storage.F32(float[] xs, _) && to - from >= W) {
             double[] r = new double[W];
             float[] f = new float[W];
             boolean extreme = kind == Reduction.MAX || kind == Reduction.MIN;
@@ -73,7 +73,7 @@ final class ColumnStrips {
         double[] acc = new double[inner];
         Arrays.fill(acc, from, to, init);
         for (int t = 0; t < rows; t++) {
-            if (x instanceof Storage.F64(double[] xs)) {
+            if (x instanceof Storage.F64(double[] xs, _)) {
                 DoubleLanes.accumulate(k, xs, base + t * inner, acc, from, to);
             } else {
                 FloatLanes.accumulate(k, ((Storage.F32) x).data(), base + t * inner, acc, from, to);

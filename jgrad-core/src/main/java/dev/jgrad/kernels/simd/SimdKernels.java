@@ -120,10 +120,10 @@ public final class SimdKernels implements Kernels {
             rows = Rows.of(lx.shape(), Layout.contiguous(lx.shape()));
         }
         Rows r = rows;
-        if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
+        if (x instanceof Storage.F64(double[] xs, _) && out instanceof Storage.F64(double[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> r.forEach(from, to, (row, col, len) ->
                     DoubleLanes.map(u, xs, r.position(0, row) + col, o, row * r.inner() + col, len)));
-        } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
+        } else if (x instanceof Storage.F32(float[] xs, _) && out instanceof Storage.F32(float[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> r.forEach(from, to, (row, col, len) ->
                     FloatLanes.map(u, xs, r.position(0, row) + col, o, row * r.inner() + col, len)));
         }
@@ -131,9 +131,9 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public void mapRange(UnaryFn f, Storage x, int xOff, Storage out, int outOff, int n) {
-        if (x instanceof Storage.F64(double[] xs) && out instanceof Storage.F64(double[] o)) {
+        if (x instanceof Storage.F64(double[] xs, _) && out instanceof Storage.F64(double[] o, _)) {
             DoubleLanes.map(f, xs, xOff, o, outOff, n);
-        } else if (x instanceof Storage.F32(float[] xs) && out instanceof Storage.F32(float[] o)) {
+        } else if (x instanceof Storage.F32(float[] xs, _) && out instanceof Storage.F32(float[] o, _)) {
             FloatLanes.map(f, xs, xOff, o, outOff, n);
         } else {
             Kernels.super.mapRange(f, x, xOff, out, outOff, n);
@@ -142,16 +142,16 @@ public final class SimdKernels implements Kernels {
 
     @Override
     public double sumRange(Storage x, int off, int n) {
-        return x instanceof Storage.F64(double[] d) ? DoubleLanes.sum(d, off, n) : FloatLanes.sum(((Storage.F32) x).data(), off, n);
+        return x instanceof Storage.F64(double[] d, _) ? DoubleLanes.sum(d, off, n) : FloatLanes.sum(((Storage.F32) x).data(), off, n);
     }
 
     @Override
     public void sinCosRange(Storage x, int xOff, Storage sin, int sinOff, Storage cos, int cosOff, int n) {
-        if (x instanceof Storage.F32(float[] xs) && sin instanceof Storage.F32(float[] s)
-                && cos instanceof Storage.F32(float[] c)) {
+        if (x instanceof Storage.F32(float[] xs, _) && sin instanceof Storage.F32(float[] s, _)
+                && cos instanceof Storage.F32(float[] c, _)) {
             FloatLanes.sinCos(xs, xOff, s, sinOff, c, cosOff, n);
-        } else if (x instanceof Storage.F64(double[] xs) && sin instanceof Storage.F64(double[] s)
-                && cos instanceof Storage.F64(double[] c)) {
+        } else if (x instanceof Storage.F64(double[] xs, _) && sin instanceof Storage.F64(double[] s, _)
+                && cos instanceof Storage.F64(double[] c, _)) {
             DoubleLanes.sinCos(xs, xOff, s, sinOff, c, cosOff, n);
         } else {
             Kernels.super.sinCosRange(x, xOff, sin, sinOff, cos, cosOff, n);
@@ -161,11 +161,11 @@ public final class SimdKernels implements Kernels {
     @Override
     public void zipRange(BinaryFn f, Storage a, int aOff, int aStride, Storage b, int bOff, int bStride,
                          Storage out, int outOff, int n) {
-        if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
-                && out instanceof Storage.F64(double[] o)) {
+        if (a instanceof Storage.F64(double[] as, _) && b instanceof Storage.F64(double[] bs, _)
+                && out instanceof Storage.F64(double[] o, _)) {
             DoubleZips.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
-        } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
-                && out instanceof Storage.F32(float[] o)) {
+        } else if (a instanceof Storage.F32(float[] as, _) && b instanceof Storage.F32(float[] bs, _)
+                && out instanceof Storage.F32(float[] o, _)) {
             FloatZips.zip(f, as, aOff, aStride, bs, bOff, bStride, o, outOff, n);
         } else {
             Kernels.super.zipRange(f, a, aOff, aStride, b, bOff, bStride, out, outOff, n);
@@ -181,7 +181,7 @@ public final class SimdKernels implements Kernels {
                 Kernels.super.arithRange(p, leaves, offsets, out, outOff, n);
                 return;
             }
-            arrays[l] = leaves[l] instanceof Storage.F32(float[] f) ? f : ((Storage.F64) leaves[l]).data();
+            arrays[l] = leaves[l] instanceof Storage.F32(float[] f, _) ? f : ((Storage.F64) leaves[l]).data();
         }
         boolean f32 = out instanceof Storage.F32;
         ArithLoops.get(p, f32).run(arrays, offsets, f32 ? ((Storage.F32) out).data() : ((Storage.F64) out).data(), outOff, n);
@@ -214,13 +214,13 @@ public final class SimdKernels implements Kernels {
         }
         int sa = rows.innerStride(0);
         int sb = rows.innerStride(1);
-        if (a instanceof Storage.F64(double[] as) && b instanceof Storage.F64(double[] bs)
-                && out instanceof Storage.F64(double[] o)) {
+        if (a instanceof Storage.F64(double[] as, _) && b instanceof Storage.F64(double[] bs, _)
+                && out instanceof Storage.F64(double[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
                     DoubleZips.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
                             o, row * rows.inner() + col, len)));
-        } else if (a instanceof Storage.F32(float[] as) && b instanceof Storage.F32(float[] bs)
-                && out instanceof Storage.F32(float[] o)) {
+        } else if (a instanceof Storage.F32(float[] as, _) && b instanceof Storage.F32(float[] bs, _)
+                && out instanceof Storage.F32(float[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
                     FloatZips.zip(fn, as, rows.position(0, row) + col * sa, sa, bs, rows.position(1, row) + col * sb, sb,
                             o, row * rows.inner() + col, len)));
@@ -241,13 +241,13 @@ public final class SimdKernels implements Kernels {
             scalar.select(c, lc, a, la, b, lb, out);
             return;
         }
-        if (c instanceof Storage.F64(double[] cs) && a instanceof Storage.F64(double[] as)
-                && b instanceof Storage.F64(double[] bs) && out instanceof Storage.F64(double[] o)) {
+        if (c instanceof Storage.F64(double[] cs, _) && a instanceof Storage.F64(double[] as, _)
+                && b instanceof Storage.F64(double[] bs, _) && out instanceof Storage.F64(double[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
                     DoubleLanes.select(cs, rows.position(0, row) + col, as, rows.position(1, row) + col,
                             bs, rows.position(2, row) + col, o, row * rows.inner() + col, len)));
-        } else if (c instanceof Storage.F32(float[] cs) && a instanceof Storage.F32(float[] as)
-                && b instanceof Storage.F32(float[] bs) && out instanceof Storage.F32(float[] o)) {
+        } else if (c instanceof Storage.F32(float[] cs, _) && a instanceof Storage.F32(float[] as, _)
+                && b instanceof Storage.F32(float[] bs, _) && out instanceof Storage.F32(float[] o, _)) {
             Parallel.forRange(n, MIN_CHUNK, (from, to) -> rows.forEach(from, to, (row, col, len) ->
                     FloatLanes.select(cs, rows.position(0, row) + col, as, rows.position(1, row) + col,
                             bs, rows.position(2, row) + col, o, row * rows.inner() + col, len)));
@@ -279,9 +279,9 @@ public final class SimdKernels implements Kernels {
 
     /** {@link SoftmaxLoops#run} when x and out share a dtype (w null: unscaled); false otherwise. */
     private static boolean softmaxLoops(Softmax mode, Storage x, int xOff, double[] w, Storage out, int outer, int len, int inner) {
-        if (x instanceof Storage.F64(double[] d) && out instanceof Storage.F64(double[] o)) {
+        if (x instanceof Storage.F64(double[] d, _) && out instanceof Storage.F64(double[] o, _)) {
             SoftmaxLoops.run(mode, d, xOff, o, outer, len, inner, w);
-        } else if (x instanceof Storage.F32(float[] f) && out instanceof Storage.F32(float[] o)) {
+        } else if (x instanceof Storage.F32(float[] f, _) && out instanceof Storage.F32(float[] o, _)) {
             SoftmaxLoops.run(mode, f, xOff, o, outer, len, inner, w);
         } else {
             return false;
@@ -346,6 +346,6 @@ public final class SimdKernels implements Kernels {
     }
 
     private static Object array(Storage s) {
-        return s instanceof Storage.F64(double[] d) ? d : ((Storage.F32) s).data();
+        return s instanceof Storage.F64(double[] d, _) ? d : ((Storage.F32) s).data();
     }
 }

@@ -138,15 +138,15 @@ public final class SimdMatmul {
         if (m == 0 || n == 0) {
             return;
         }
-        if (c instanceof Storage.F32(float[] cf) && a instanceof Storage.F32(float[] af)
-                && b instanceof Storage.F32(float[] bf)) {
+        if (c instanceof Storage.F32(float[] cf, _) && a instanceof Storage.F32(float[] af, _)
+                && b instanceof Storage.F32(float[] bf, _)) {
             if (k == 0) {
                 Arrays.fill(cf, cOff, cOff + m * n, 0f);
             } else {
                 f32(af, aOff, ars, acs, bf, bOff, brs, bcs, cf, cOff, m, k, n, split);
             }
-        } else if (c instanceof Storage.F64(double[] cd) && a instanceof Storage.F64(double[] ad)
-                && b instanceof Storage.F64(double[] bd)) {
+        } else if (c instanceof Storage.F64(double[] cd, _) && a instanceof Storage.F64(double[] ad, _)
+                && b instanceof Storage.F64(double[] bd, _)) {
             if (k == 0) {
                 Arrays.fill(cd, cOff, cOff + m * n, 0d);
             } else {

@@ -90,7 +90,7 @@ final class SimdReductions {
     }
 
     private static double range(Reduction kind, Storage x, int p, int len, double init) {
-        if (x instanceof Storage.F64(double[] xs)) {
+        if (x instanceof Storage.F64(double[] xs, _)) {
             return switch (kind) {
                 case SUM -> DoubleLanes.sum(xs, p, len);
                 case SUM_OF_SQUARES -> DoubleLanes.sumOfSquares(xs, p, len);
