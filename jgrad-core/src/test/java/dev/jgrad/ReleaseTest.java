@@ -241,4 +241,37 @@ class ReleaseTest {
         assertEquals(0.0, again[1].sum().item(), 0.0);
         assertEquals(0.0, g[1].sum().item(), 0.0);
     }
+
+    @Test
+    void threadsReleasingAndComputingAtOnceEachGetTheirOwnValues() throws Exception {
+        int threads = 4;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = 100 + t;
+                done.add(pool.submit(() -> {
+                    // Every thread uses the same sizes, so arrays released by one go to the others.
+                    Tensor a = random(DType.FLOAT64, seed, 64, 64);
+                    Tensor b = random(DType.FLOAT64, seed + 50, 64, 64);
+                    double[] product = a.matmul(b).toDoubleArray();
+                    double[] scaled = a.mul(2.0).toDoubleArray();
+                    for (int i = 0; i < 300; i++) {
+                        Tensor c = a.matmul(b);
+                        Tensor d = a.mul(2.0);
+                        assertArrayEquals(product, c.toDoubleArray(), 0.0);
+                        assertArrayEquals(scaled, d.toDoubleArray(), 0.0);
+                        c.release();
+                        d.release();
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get();
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
 }

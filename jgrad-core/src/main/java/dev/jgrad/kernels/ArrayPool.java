@@ -102,7 +102,7 @@ public final class ArrayPool {
     }
 
     private static Object take(boolean doubles, int n) {
-        if (kept == 0 || n < MIN_ELEMENTS) {
+        if (n < MIN_ELEMENTS || kept == 0) {
             return null;
         }
         synchronized (LOCK) {

@@ -5,8 +5,8 @@ import java.util.ArrayList;
 
 /**
  * Whether a {@link Storage}'s elements may still be read: live until {@link NDArray#release} ends
- * them, after which every read through the storage throws instead of seeing whatever a later
- * result wrote into the recycled array. Also remembers the pending deferred expressions that read
+ * them, after which every read ({@link NDArray#storage()}) throws instead of seeing whatever a
+ * later result wrote into the recycled array. Also remembers the pending deferred expressions that read
  * the storage ({@link Deferred}), so a release computes them first: an expression built before the
  * release sees the elements as they were, as it would have had it been computed at once.
  *

@@ -8,8 +8,12 @@ import dev.jgrad.kernels.ResultArrays;
  * A flat primitive buffer holding a tensor's elements. Written only by the kernel that fills a
  * freshly allocated storage; once a tensor wraps it, it is never written again, which is what makes
  * zero-copy views safe. Its {@link Lease} ends that life when the tensor is released
- * ({@link NDArray#release}): from then on every read of {@link F64#data()}, {@link F32#data()},
- * {@link #get} or {@link #set} throws, because the array may have been handed to a new result.
+ * ({@link NDArray#release}): from then on {@link NDArray#storage()}, the way every read reaches a
+ * storage, throws, because the array may have been handed to a new result. (The check sits there
+ * and not in these records' accessors: once per read of an array rather than per element or per
+ * pattern match, and a record pattern would wrap it in a {@code MatchException}.) Code that keeps a
+ * storage must keep the {@link NDArray} instead, and read it again after anything the caller may
+ * have run in between.
  */
 public sealed interface Storage permits Storage.F64, Storage.F32 {
 
@@ -55,23 +59,19 @@ public sealed interface Storage permits Storage.F64, Storage.F32 {
     record F64(double[] data, Lease lease) implements Storage {
         /** A live storage over {@code data}. */
         public F64(double[] data) { this(data, new Lease()); }
-        /** The elements; throws once they were released. */
-        public double[] data() { lease.check(this); return data; }
         public DType dtype() { return DType.FLOAT64; }
         public int length() { return data.length; }
-        public double get(int i) { lease.check(this); return data[i]; }
-        public void set(int i, double v) { lease.check(this); data[i] = v; }
+        public double get(int i) { return data[i]; }
+        public void set(int i, double v) { data[i] = v; }
     }
 
     /** float32 storage over a {@code float[]}. */
     record F32(float[] data, Lease lease) implements Storage {
         /** A live storage over {@code data}. */
         public F32(float[] data) { this(data, new Lease()); }
-        /** The elements; throws once they were released. */
-        public float[] data() { lease.check(this); return data; }
         public DType dtype() { return DType.FLOAT32; }
         public int length() { return data.length; }
-        public double get(int i) { lease.check(this); return data[i]; }
-        public void set(int i, double v) { lease.check(this); data[i] = (float) v; }
+        public double get(int i) { return data[i]; }
+        public void set(int i, double v) { data[i] = (float) v; }
     }
 }
