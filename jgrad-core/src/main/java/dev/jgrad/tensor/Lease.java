@@ -16,21 +16,29 @@ import java.util.ArrayList;
  * read that comes after it on any thread that saw it throws.
  */
 public final class Lease {
-    private static final byte LIVE = 0;
-    private static final byte RELEASED = 1;
-    /** Storages jgrad itself shares between unrelated tensors: a release leaves them alone. */
-    private static final byte PERMANENT = 2;
+    /** {@link #link} once released. */
+    private static final Object RELEASED = new Object();
+    /** {@link #link} of storages jgrad itself shares between unrelated tensors: a release leaves them alone. */
+    private static final Object PERMANENT = new Object();
     /** Reader lists are pruned of computed or dropped expressions when they reach this size, then twice the survivors. */
     private static final int PRUNE_AT = 8;
 
-    private byte state;
-    /** Pending expressions with this storage as a stored operand (guarded by {@link Deferred#LOCK}). */
-    private ArrayList<WeakReference<NDArray>> readers;
-    private int pruneAt = PRUNE_AT;
+    /**
+     * The state in one field, so that a lease is the smallest object (one per storage, and a 0-d
+     * graph makes two storages per op): null while live with no pending readers, a
+     * {@link Readers} while live with some, {@link #RELEASED} or {@link #PERMANENT}.
+     */
+    private Object link;
+
+    /** The pending expressions that read a storage (guarded by {@link Deferred#LOCK}). */
+    private static final class Readers {
+        final ArrayList<WeakReference<NDArray>> list = new ArrayList<>(4);
+        int pruneAt = PRUNE_AT;
+    }
 
     /** Throws when the elements were released; {@code s} names them in the message. */
     void check(Storage s) {
-        if (state == RELEASED) {
+        if (link == RELEASED) {
             throw new IllegalStateException("jgrad: reading " + s.dtype().name().toLowerCase(java.util.Locale.ROOT) + " elements ("
                     + s.length() + " in the storage) that Tensor.release() gave back for reuse: they may hold another"
                     + " tensor's values now. Release a tensor only after its last use, including the uses of its views"
@@ -39,53 +47,54 @@ public final class Lease {
     }
 
     boolean released() {
-        return state == RELEASED;
+        return link == RELEASED;
     }
 
     /** Marks a storage that jgrad shares between tensors (a constant): {@link NDArray#release} leaves it live. */
     void makePermanent() {
-        state = PERMANENT;
+        link = PERMANENT;
     }
 
     /** True when a release may end these elements: live and not jgrad's own. */
     boolean releasable() {
-        return state == LIVE;
+        return link == null || link instanceof Readers;
     }
 
     void markReleased() {
-        state = RELEASED;
-        readers = null;
+        link = RELEASED;
     }
 
     /** Records a pending expression that reads this storage (caller holds {@link Deferred#LOCK}). */
     void addReader(NDArray pending) {
-        if (state != LIVE) {
+        if (!releasable()) {
             return;
         }
-        if (readers == null) {
-            readers = new ArrayList<>(4);
-        } else if (readers.size() >= pruneAt) {
-            readers.removeIf(r -> {
-                NDArray a = r.get();
+        Readers r = (Readers) link;
+        if (r == null) {
+            r = new Readers();
+            link = r;
+        } else if (r.list.size() >= r.pruneAt) {
+            r.list.removeIf(w -> {
+                NDArray a = w.get();
                 return a == null || !a.isDeferred();
             });
-            pruneAt = Math.max(PRUNE_AT, 2 * readers.size());
+            r.pruneAt = Math.max(PRUNE_AT, 2 * r.list.size());
         }
-        readers.add(new WeakReference<>(pending));
+        r.list.add(new WeakReference<>(pending));
     }
 
     /** Computes every pending expression that still reads this storage (caller holds {@link Deferred#LOCK}). */
     void computeReaders() {
-        if (readers == null) {
+        if (!(link instanceof Readers r)) {
             return;
         }
         // Computing one may compute others (fused into its pass), and adds no readers here.
-        for (WeakReference<NDArray> r : new ArrayList<>(readers)) {
-            NDArray a = r.get();
+        for (WeakReference<NDArray> w : new ArrayList<>(r.list)) {
+            NDArray a = w.get();
             if (a != null && a.isDeferred()) {
                 a.storage();
             }
         }
-        readers = null;
+        link = null;
     }
 }
