@@ -19,7 +19,8 @@ import java.util.Arrays;
  * when there is one. For a big result that also takes the zero-filling out of the serial part of an
  * op: the caller no longer fills 40 MB alone before the threads start, and a worker still filling
  * the next one when they do leaves its share of the pieces to the others ({@link Parallel#forPieces}).
- * The arrays are new and handed out once, so nothing about the values changes. At most
+ * The arrays are new and handed out once, so nothing about the values changes. (A released tensor's
+ * array, when one of the length is kept, goes out first, zero-filled again: {@link ArrayPool}.) At most
  * {@link #BUDGET_BYTES} are held ready, softly (the garbage collector reclaims them before it
  * would run out of memory, and a worker that cannot allocate one lets all of them go); a size not
  * asked for in {@value #FORGET_AFTER} requests is dropped. With one thread ({@code -Djgrad.threads=1}), or with
