@@ -25,7 +25,9 @@ import java.lang.invoke.MethodType;
  *
  * <p>Only a caller whose kernel writes every element of the array may use these; anything that
  * accumulates into its output, or writes a part of it, takes {@link FreshArrays}. Matrix products
- * use them only when computed on one thread (see {@code Linalg}).
+ * use them only when computed on one thread (see {@code Linalg}); a product the threads share takes
+ * only a released tensor's array from here ({@link #keptFloats}), else a zero-filled one. Either
+ * way a released tensor's array of the length goes out first when one is kept ({@link ArrayPool}).
  */
 public final class ResultArrays {
     /** How arrays are made: {@link #UNINITIALIZED}, {@link #ZEROED} or {@link #POISON}. */
