@@ -24,7 +24,7 @@ public final class ArrayPool {
     /** At most 1/32 of the heap kept in all. */
     static final long BUDGET_BYTES = Runtime.getRuntime().maxMemory() / 32;
     private static final Object LOCK = new Object();
-    private static final Size[] TABLE = new Size[SIZES];
+    private static final SizeTable<Size> TABLE = new SizeTable<>(SIZES, Size::new);
     /** Arrays kept; read without the lock so that allocation skips the lock while nothing is kept. */
     private static volatile int kept;
     private static long keptBytes;
@@ -34,17 +34,18 @@ public final class ArrayPool {
     }
 
     /** One length and dtype, with its arrays (newest last). */
-    private static final class Size {
-        final boolean doubles;
-        final int length;
-        final long bytes;
+    private static final class Size extends SizeTable.Entry {
         final ArrayDeque<Object> arrays = new ArrayDeque<>(PER_SIZE);
-        long lastUse;
 
         Size(boolean doubles, int length) {
-            this.doubles = doubles;
-            this.length = length;
-            this.bytes = (long) length * (doubles ? Double.BYTES : Float.BYTES);
+            super(doubles, length);
+        }
+
+        @Override
+        void dropped() {
+            keptBytes -= bytes * arrays.size();
+            kept -= arrays.size();
+            arrays.clear();
         }
     }
 
@@ -60,7 +61,7 @@ public final class ArrayPool {
             return;
         }
         synchronized (LOCK) {
-            Size s = find(doubles, length, true);
+            Size s = TABLE.findOrAdd(doubles, length);
             s.lastUse = ++clock;
             if (s.arrays.size() >= PER_SIZE) {
                 return;
@@ -96,7 +97,7 @@ public final class ArrayPool {
     public static void clear() {
         synchronized (LOCK) {
             for (int i = 0; i < SIZES; i++) {
-                drop(i);
+                TABLE.drop(i);
             }
         }
     }
@@ -106,7 +107,7 @@ public final class ArrayPool {
             return null;
         }
         synchronized (LOCK) {
-            Size s = find(doubles, n, false);
+            Size s = TABLE.find(doubles, n);
             if (s == null || s.arrays.isEmpty()) {
                 return null;
             }
@@ -117,53 +118,19 @@ public final class ArrayPool {
         }
     }
 
-    /** The entry for this length and dtype; when absent, null or (create) a new one in a free or the least recently used slot. */
-    private static Size find(boolean doubles, int length, boolean create) {
-        int free = -1;
-        int oldest = -1;
-        for (int i = 0; i < SIZES; i++) {
-            Size s = TABLE[i];
-            if (s == null) {
-                free = free < 0 ? i : free;
-            } else if (s.doubles == doubles && s.length == length) {
-                return s;
-            } else if (oldest < 0 || s.lastUse < TABLE[oldest].lastUse) {
-                oldest = i;
-            }
-        }
-        if (!create) {
-            return null;
-        }
-        int slot = free >= 0 ? free : oldest;
-        drop(slot);
-        Size s = new Size(doubles, length);
-        TABLE[slot] = s;
-        return s;
-    }
-
     /** Drops the arrays of the least recently used length other than {@code keep}; false when there are none. */
     private static boolean dropOldest(Size keep) {
         int oldest = -1;
         for (int i = 0; i < SIZES; i++) {
-            Size s = TABLE[i];
-            if (s != null && s != keep && !s.arrays.isEmpty() && (oldest < 0 || s.lastUse < TABLE[oldest].lastUse)) {
+            Size s = TABLE.at(i);
+            if (s != null && s != keep && !s.arrays.isEmpty() && (oldest < 0 || s.lastUse < TABLE.at(oldest).lastUse)) {
                 oldest = i;
             }
         }
         if (oldest < 0) {
             return false;
         }
-        drop(oldest);
+        TABLE.drop(oldest);
         return true;
-    }
-
-    private static void drop(int i) {
-        Size s = TABLE[i];
-        if (s != null) {
-            keptBytes -= s.bytes * s.arrays.size();
-            kept -= s.arrays.size();
-            s.arrays.clear();
-            TABLE[i] = null;
-        }
     }
 }

@@ -39,27 +39,27 @@ public final class FreshArrays {
     private static final boolean ENABLED = Parallel.threads() > 1 && !"false".equals(System.getProperty("jgrad.freshArrays"));
     private static final Object LOCK = new Object();
     /** The sizes asked for lately (guarded by LOCK). */
-    private static final Size[] SIZE_TABLE = new Size[SIZES];
+    private static final SizeTable<Size> SIZE_TABLE = new SizeTable<>(SIZES, Size::new);
     private static long requests;
     private static long readyBytes;
 
     private FreshArrays() {
     }
 
-    /** One array length and dtype, with the arrays ready for it. */
-    private static final class Size {
-        final boolean doubles;
-        final int length;
-        final long bytes;
+    /** One array length and dtype, with the arrays ready for it; used when last requested. */
+    private static final class Size extends SizeTable.Entry {
         /** Softly held: the garbage collector takes them back before it would run out of memory. */
         final ArrayDeque<SoftReference<Object>> ready = new ArrayDeque<>();
         int inProgress;
-        long lastRequest;
 
         Size(boolean doubles, int length) {
-            this.doubles = doubles;
-            this.length = length;
-            this.bytes = (long) length * (doubles ? Double.BYTES : Float.BYTES);
+            super(doubles, length);
+        }
+
+        @Override
+        void dropped() {
+            readyBytes -= bytes * ready.size();
+            ready.clear();
         }
     }
 
@@ -93,8 +93,8 @@ public final class FreshArrays {
     private static Object take(boolean doubles, int n) {
         synchronized (LOCK) {
             requests++;
-            Size s = lookUp(doubles, n);
-            s.lastRequest = requests;
+            Size s = SIZE_TABLE.findOrAdd(doubles, n);
+            s.lastUse = requests;
             for (SoftReference<Object> r = s.ready.pollFirst(); r != null; r = s.ready.pollFirst()) {
                 readyBytes -= s.bytes;
                 Object a = r.get();
@@ -103,36 +103,6 @@ public final class FreshArrays {
                 }
             }
             return null;
-        }
-    }
-
-    /** The table entry for this size, replacing the least recently asked-for one when it is new. */
-    private static Size lookUp(boolean doubles, int n) {
-        int free = -1;
-        int oldest = -1;
-        for (int i = 0; i < SIZES; i++) {
-            Size s = SIZE_TABLE[i];
-            if (s == null) {
-                free = free < 0 ? i : free;
-            } else if (s.doubles == doubles && s.length == n) {
-                return s;
-            } else if (oldest < 0 || s.lastRequest < SIZE_TABLE[oldest].lastRequest) {
-                oldest = i;
-            }
-        }
-        int slot = free >= 0 ? free : oldest;
-        drop(slot);
-        Size s = new Size(doubles, n);
-        SIZE_TABLE[slot] = s;
-        return s;
-    }
-
-    private static void drop(int i) {
-        Size s = SIZE_TABLE[i];
-        if (s != null) {
-            readyBytes -= s.bytes * s.ready.size();
-            s.ready.clear();
-            SIZE_TABLE[i] = null;
         }
     }
 
@@ -147,12 +117,12 @@ public final class FreshArrays {
         Size target = null;
         synchronized (LOCK) {
             for (int i = 0; i < SIZES && target == null; i++) {
-                Size s = SIZE_TABLE[i];
+                Size s = SIZE_TABLE.at(i);
                 if (s == null) {
                     continue;
                 }
-                if (requests - s.lastRequest >= FORGET_AFTER) {
-                    drop(i);
+                if (requests - s.lastUse >= FORGET_AFTER) {
+                    SIZE_TABLE.drop(i);
                 } else if (s.ready.size() + s.inProgress < READY_PER_SIZE && readyBytes + s.bytes <= BUDGET_BYTES) {
                     target = s;
                     target.inProgress++;
@@ -172,14 +142,14 @@ public final class FreshArrays {
                 target.inProgress--;
                 readyBytes -= target.bytes;
                 for (int i = 0; i < SIZES; i++) {
-                    drop(i);
+                    SIZE_TABLE.drop(i);
                 }
             }
             return false;
         }
         synchronized (LOCK) {
             target.inProgress--;
-            if (isListed(target)) {
+            if (SIZE_TABLE.holds(target)) {
                 target.ready.addLast(new SoftReference<>(a));
             } else {
                 readyBytes -= target.bytes;
@@ -191,12 +161,8 @@ public final class FreshArrays {
     /** Arrays ready for this size now (for tests). */
     static int readyCount(boolean doubles, int n) {
         synchronized (LOCK) {
-            for (Size s : SIZE_TABLE) {
-                if (s != null && s.doubles == doubles && s.length == n) {
-                    return s.ready.size();
-                }
-            }
-            return 0;
+            Size s = SIZE_TABLE.find(doubles, n);
+            return s == null ? 0 : s.ready.size();
         }
     }
 
@@ -209,14 +175,5 @@ public final class FreshArrays {
 
     static boolean enabled() {
         return ENABLED;
-    }
-
-    private static boolean isListed(Size s) {
-        for (Size t : SIZE_TABLE) {
-            if (t == s) {
-                return true;
-            }
-        }
-        return false;
     }
 }
