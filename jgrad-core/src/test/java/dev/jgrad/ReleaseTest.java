@@ -10,7 +10,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -197,7 +203,7 @@ class ReleaseTest {
     @Test
     void zeroFilledRequestsGetTheArrayZeroedAndResultRequestsInPoisonModeGetNaN() {
         double[] released = new double[1000];
-        java.util.Arrays.fill(released, 7.0);
+        Arrays.fill(released, 7.0);
         ArrayPool.offer(released);
         double[] zeroed = FreshArrays.doubles(1000);
         assertSame(released, zeroed);
@@ -205,7 +211,7 @@ class ReleaseTest {
             assertEquals(0.0, v, 0.0);
         }
         float[] releasedF = new float[1000];
-        java.util.Arrays.fill(releasedF, 7f);
+        Arrays.fill(releasedF, 7f);
         ArrayPool.offer(releasedF);
         float[] result = ResultArrays.floats(1000);
         assertSame(releasedF, result);
@@ -248,9 +254,9 @@ class ReleaseTest {
     @Test
     void threadsReleasingAndComputingAtOnceEachGetTheirOwnValues() throws Exception {
         int threads = 4;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 long seed = 100 + t;
                 done.add(pool.submit(() -> {
@@ -270,7 +276,7 @@ class ReleaseTest {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
+            for (Future<?> f : done) {
                 f.get();
             }
         } finally {
