@@ -38,6 +38,6 @@ public abstract class BenchDefaults {
     static final String HEAP = "-Xmx3g";
     static final String HEAP_MIN = "-Xms3g";
     static final String PRE_TOUCH = "-XX:+AlwaysPreTouch";
-    /** Lets jgrad allocate small results without zero-filling them (see the README's "Running jgrad"). */
+    /** Lets jgrad allocate small results without zero-filling them (see the README's "Speed"). */
     static final String RESULT_ARRAYS = "--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED";
 }

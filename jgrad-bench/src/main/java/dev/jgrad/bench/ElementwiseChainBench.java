@@ -132,8 +132,8 @@ public class ElementwiseChainBench extends BenchDefaults {
         Tensor loss = chain(leaf).sum();
         loss.backward();
         bh.consume(leaf.grad().evaluate());
-        // The loss is read too: jgrad computes it in the gradient's pass (README, "Loss and
-        // gradient in one pass"), PyTorch in its forward pass; either way both are produced.
+        // The loss is read too: jgrad computes it in the gradient's pass (docs/performance-notes.md,
+        // "Loss and gradient in one pass"), PyTorch in its forward pass; either way both are produced.
         return loss.item();
     }
 

@@ -43,8 +43,8 @@ public final class ResultArrays {
      * 2 MB regions) is allocated on the JIT's slow path, which zero-fills it whatever was asked
      * ({@code OptoRuntime::new_array_C}, seen with perf): the 1024×1024 results were zero-filled
      * on the calling thread instead of taken ready from the workers. Where the JVM leaves them
-     * uninitialized, the kernels' first writes into cold memory cost what zero-filling did (the
-     * README's "Speed" section and BENCHMARKS.md have the measurements).
+     * uninitialized, the kernels' first writes into cold memory cost what zero-filling did
+     * (docs/performance-notes.md and BENCHMARKS.md have the measurements).
      */
     static final int BELOW = FreshArrays.MIN_ELEMENTS;
 
