@@ -96,9 +96,7 @@ public final class ArrayPool {
     /** Lets every kept array go: for tests. */
     public static void clear() {
         synchronized (LOCK) {
-            for (int i = 0; i < SIZES; i++) {
-                TABLE.drop(i);
-            }
+            TABLE.clear();
         }
     }
 
@@ -121,7 +119,7 @@ public final class ArrayPool {
     /** Drops the arrays of the least recently used length other than {@code keep}; false when there are none. */
     private static boolean dropOldest(Size keep) {
         int oldest = -1;
-        for (int i = 0; i < SIZES; i++) {
+        for (int i = 0; i < TABLE.size(); i++) {
             Size s = TABLE.at(i);
             if (s != null && s != keep && !s.arrays.isEmpty() && (oldest < 0 || s.lastUse < TABLE.at(oldest).lastUse)) {
                 oldest = i;

@@ -116,7 +116,7 @@ public final class FreshArrays {
         }
         Size target = null;
         synchronized (LOCK) {
-            for (int i = 0; i < SIZES && target == null; i++) {
+            for (int i = 0; i < SIZE_TABLE.size() && target == null; i++) {
                 Size s = SIZE_TABLE.at(i);
                 if (s == null) {
                     continue;
@@ -141,9 +141,7 @@ public final class FreshArrays {
             synchronized (LOCK) {
                 target.inProgress--;
                 readyBytes -= target.bytes;
-                for (int i = 0; i < SIZES; i++) {
-                    SIZE_TABLE.drop(i);
-                }
+                SIZE_TABLE.clear();
             }
             return false;
         }

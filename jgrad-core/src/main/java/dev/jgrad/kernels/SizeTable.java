@@ -99,6 +99,13 @@ final class SizeTable<E extends SizeTable.Entry> {
         }
     }
 
+    /** Empties every slot. */
+    void clear() {
+        for (int i = 0; i < slots.length; i++) {
+            drop(i);
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private E cast(Entry s) {
         return (E) s;
